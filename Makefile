@@ -1,0 +1,37 @@
+# Everyday verbs. Every target runs through uv against the committed lock.
+SHELL := /bin/bash
+UV ?= uv
+PY := $(UV) run --locked python
+PORT ?= 8000
+POSTS ?= 50
+SEED ?= 1
+
+.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test
+
+install: ## Create .venv from uv.lock (installs uv first if missing)
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	$(UV) sync --locked
+
+run: install ## Embedded default: SQLite, local cache, demo content, admin login printed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --posts $(POSTS) --seed $(SEED)
+	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+	$(UV) run --locked pytest
+
+test-quick: install ## The suite without the slow integration tests
+	$(UV) run --locked pytest -m "not slow"
+
+lint: install
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+
+fmt: install
+	$(UV) run --locked ruff check --fix .
+	$(UV) run --locked ruff format .
+
+seed: install ## Seed demo content into the configured database
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --posts $(POSTS) --seed $(SEED)

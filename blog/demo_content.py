@@ -1,0 +1,301 @@
+"""Deterministic demo content: a realistic blog for local runs, tests and benchmarks.
+
+Every value derives from ``(seed, post number)``, so a run with the same seed always makes
+the same blog, a rerun adds only what is missing, and asking for more posts later extends
+the same blog rather than reshuffling it.
+"""
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.text import slugify
+from faker import Faker
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from blog.models import Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category, HomePage
+
+CATEGORIES = {
+    "Engineering": "How we build and run software.",
+    "Product": "What we ship and why.",
+    "Design": "Interfaces, typography and the craft of making things clear.",
+    "Data": "Analytics, measurement and machine learning in practice.",
+    "Culture": "How the team works together.",
+    "Announcements": "News from the company.",
+}
+TAGS = [
+    "python",
+    "django",
+    "wagtail",
+    "postgresql",
+    "redis",
+    "kubernetes",
+    "aws",
+    "helm",
+    "observability",
+    "performance",
+    "security",
+    "seo",
+    "accessibility",
+    "frontend",
+    "nextjs",
+    "api",
+    "testing",
+    "ci-cd",
+    "devops",
+    "career",
+    "remote-work",
+    "hiring",
+    "open-source",
+    "release",
+    "roadmap",
+    "ux",
+    "typography",
+    "analytics",
+    "ml",
+    "caching",
+]
+CODE_SAMPLES = [
+    ("python", "def reading_time(words: int) -> int:\n    return max(1, round(words / 230))\n"),
+    ("bash", "helm upgrade --install blog charts/blog -f values-eks.yaml --atomic --wait\n"),
+    ("json", '{"meta": {"total_count": 42}, "items": []}\n'),
+    ("sql", "SELECT id, title FROM blog_blogpostpage ORDER BY publication_date DESC LIMIT 20;\n"),
+]
+IMAGE_COUNT = 12
+AUTHOR_COUNT = 8
+EPOCH = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    posts_created: int
+    posts_total: int
+    home: HomePage
+    index: BlogIndexPage
+
+
+def demo_site_ensure() -> tuple[HomePage, BlogIndexPage]:
+    """A HomePage as the default site's root with a 'Blog' index beneath it."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's initial migration leaves a placeholder "Welcome" page; replace it.
+        for placeholder in root.get_children().filter(content_type__model="page"):
+            Site.objects.filter(root_page=placeholder).delete()
+            placeholder.delete()
+        root.refresh_from_db()
+        home = root.add_child(
+            instance=HomePage(title="Home", slug="home", intro="Writing from the team.")
+        )
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Demo blog",
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    index = BlogIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=BlogIndexPage(title="Blog", slug="blog", intro="Everything we have written.")
+        )
+    return home, index
+
+
+def _demo_image_bytes(*, rng: random.Random, number: int) -> bytes:
+    width, height = 1600, 900
+    start = [rng.randrange(30, 200) for _ in range(3)]
+    end = [rng.randrange(60, 255) for _ in range(3)]
+    image = PILImage.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, height, 4):
+        t = y / height
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(start, end, strict=True))
+        draw.rectangle([0, y, width, y + 4], fill=colour)
+    for _ in range(6):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(40, 220)
+        draw.ellipse([x - r, y - r, x + r, y + r], outline=(255, 255, 255), width=6)
+    draw.text((60, height - 120), f"Demo image {number}", fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def demo_images_ensure(*, seed: int) -> list:
+    image_model = get_image_model()
+    images = []
+    for number in range(1, IMAGE_COUNT + 1):
+        title = f"Demo image {number}"
+        image = image_model.objects.filter(title=title).first()
+        if image is None:
+            data = _demo_image_bytes(rng=random.Random(seed * 7919 + number), number=number)
+            image = image_model(title=title)
+            image.file = ImageFile(io.BytesIO(data), name=f"demo-{number}.jpg")
+            image.save()
+        images.append(image)
+    return images
+
+
+def demo_authors_ensure(*, seed: int, images: list) -> list[Author]:
+    fake = Faker("en_GB")
+    authors = []
+    for number in range(AUTHOR_COUNT):
+        fake.seed_instance(seed * 104729 + number)
+        name = fake.name()
+        slug = slugify(name)
+        author = Author.objects.filter(slug=slug).first()
+        if author is None:
+            author = Author.objects.create(
+                name=name,
+                slug=slug,
+                job_title=fake.job()[:120],
+                bio=f"<p>{fake.paragraph(nb_sentences=3)}</p>",
+                avatar=images[number % len(images)],
+                links=[("link", {"label": "Website", "url": f"https://{slug}.example.com/"})],
+            )
+        authors.append(author)
+    return authors
+
+
+def demo_categories_ensure() -> list[Category]:
+    return [
+        Category.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "description": text}
+        )[0]
+        for name, text in CATEGORIES.items()
+    ]
+
+
+def _demo_body(*, fake: Faker, rng: random.Random, images: list, linkable_ids: list[int]) -> list:
+    body = []
+    for section in range(rng.randint(2, 4)):
+        body.append(
+            {
+                "type": "heading",
+                "value": {"text": fake.sentence(nb_words=5).rstrip("."), "level": "h2"},
+            }
+        )
+        for _ in range(rng.randint(1, 3)):
+            text = fake.paragraph(nb_sentences=rng.randint(4, 8))
+            if linkable_ids and rng.random() < 0.3:
+                target = rng.choice(linkable_ids)
+                text += f' See also <a linktype="page" id="{target}">this earlier post</a>.'
+            body.append({"type": "paragraph", "value": f"<p>{text}</p>"})
+        if section == 0 and rng.random() < 0.6:
+            image = rng.choice(images)
+            body.append(
+                {
+                    "type": "image",
+                    "value": {
+                        "image": image.pk,
+                        "alt_text": fake.sentence(nb_words=6),
+                        "caption": fake.sentence(nb_words=8),
+                    },
+                }
+            )
+        if rng.random() < 0.25:
+            body.append(
+                {
+                    "type": "quote",
+                    "value": {"text": fake.sentence(nb_words=14), "attribution": fake.name()},
+                }
+            )
+        if rng.random() < 0.25:
+            language, code = rng.choice(CODE_SAMPLES)
+            body.append({"type": "code", "value": {"language": language, "code": code}})
+    if rng.random() < 0.2:
+        body.append(
+            {
+                "type": "call_to_action",
+                "value": {
+                    "text": "Subscribe",
+                    "page": None,
+                    "url": "https://example.com/subscribe",
+                },
+            }
+        )
+    return body
+
+
+def demo_posts_ensure(
+    *,
+    posts: int,
+    seed: int,
+    index: BlogIndexPage,
+    images: list,
+    authors: list[Author],
+    categories: list[Category],
+    progress=None,
+) -> int:
+    """Create posts 1..``posts`` that do not exist yet beneath ``index``; return how many."""
+    existing = set(BlogPostPage.objects.child_of(index).values_list("slug", flat=True))
+    fake = Faker("en_US")
+    created = 0
+    linkable_ids = list(
+        BlogPostPage.objects.child_of(index).order_by("pk").values_list("pk", flat=True)[:200]
+    )
+    for number in range(1, posts + 1):
+        slug = f"demo-post-{number}"
+        if slug in existing:
+            continue
+        rng = random.Random(seed * 1_000_003 + number)
+        fake.seed_instance(seed * 1_000_003 + number)
+        published = EPOCH + timedelta(minutes=number * 137 + rng.randrange(0, 120))
+        title = fake.sentence(nb_words=rng.randint(4, 9)).rstrip(".")
+        post = BlogPostPage(
+            title=title,
+            slug=slug,
+            intro=fake.paragraph(nb_sentences=2)[:500],
+            featured_image=rng.choice(images),
+            body=_demo_body(fake=fake, rng=rng, images=images, linkable_ids=linkable_ids),
+            publication_date=published,
+            first_published_at=published,
+            last_published_at=published,
+            live=True,
+            has_unpublished_changes=False,
+        )
+        post.categories = rng.sample(categories, k=rng.randint(1, 2))
+        post.tags.add(*rng.sample(TAGS, k=rng.randint(2, 4)))
+        post.post_authors = [
+            BlogPostAuthor(author=a, sort_order=i)
+            for i, a in enumerate(rng.sample(authors, k=rng.choice([1, 1, 1, 2])))
+        ]
+        with transaction.atomic():
+            index.add_child(instance=post)
+        if len(linkable_ids) < 200:
+            linkable_ids.append(post.pk)
+        created += 1
+        if progress and created % 500 == 0:
+            progress(created)
+    return created
+
+
+def seed_demo(*, posts: int, seed: int = 1, progress=None) -> SeedResult:
+    """Make sure the demo blog with ``posts`` posts exists; idempotent."""
+    with transaction.atomic():
+        home, index = demo_site_ensure()
+        images = demo_images_ensure(seed=seed)
+        authors = demo_authors_ensure(seed=seed, images=images)
+        categories = demo_categories_ensure()
+    created = demo_posts_ensure(
+        posts=posts,
+        seed=seed,
+        index=index,
+        images=images,
+        authors=authors,
+        categories=categories,
+        progress=progress,
+    )
+    total = BlogPostPage.objects.child_of(index).count()
+    return SeedResult(posts_created=created, posts_total=total, home=home, index=index)

@@ -1,0 +1,287 @@
+"""Settings for the blog CMS: one module, driven by the environment.
+
+Every deploy-time choice is an environment variable read here, typed, with the default
+documented in the README's configuration table. With nothing set the project runs on
+the embedded default (SQLite, local-memory cache, media on local disk, tracing off).
+Production mode (``DJANGO_DEBUG`` off) refuses to start without a real secret key and
+allowed hosts, and names the missing variable.
+
+Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
+Wagtail settings reference: https://docs.wagtail.org/en/7.4/reference/settings.html
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# ---------------------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+
+def _required_in_production(name: str, value):
+    """Fail loudly, naming the variable, when production lacks a setting."""
+    if not DEBUG and not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DJANGO_DEBUG is off (production mode). "
+            f"See the configuration table in README.md."
+        )
+    return value
+
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+SECRET_KEY = _required_in_production("DJANGO_SECRET_KEY", env.str("DJANGO_SECRET_KEY", default=""))
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = _required_in_production(
+    "DJANGO_ALLOWED_HOSTS",
+    env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []),
+)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "cms",
+    "blog",
+    "api",
+    "wagtailseo",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
+    "wagtail.api.v2",
+    "wagtail.locales",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "rest_framework",
+    "corsheaders",
+    "django_prometheus",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "cms.urls"
+WSGI_APPLICATION = "cms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+# ---------------------------------------------------------------------------------------
+# Database: DATABASE_URL (PostgreSQL in production), SQLite by default.
+# ---------------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bound every statement so no request runs unbounded (gunicorn's gthread timeout
+    # does not cut off a slow request). The README's timeout chain explains the value.
+    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+    _connect_timeout_s = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "connect_timeout": _connect_timeout_s,
+            "options": f"-c statement_timeout={_statement_timeout_ms}",
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------------------
+# Cache: REDIS_URL (django-redis) or local memory. Redis errors never break a request.
+# ---------------------------------------------------------------------------------------
+# https://github.com/jazzband/django-redis#memcached-exceptions-behavior
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="blog"),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.25),
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "blog-cms",
+        }
+    }
+
+# ---------------------------------------------------------------------------------------
+# Authentication
+# ---------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# ---------------------------------------------------------------------------------------
+# Internationalisation: one language today; wagtail.locales is installed so content can
+# be translated later without reworking the model.
+# https://docs.wagtail.org/en/7.4/advanced_topics/i18n.html
+# ---------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_I18N_ENABLED = True
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------------------------------
+# Static files (WhiteNoise, hashed names) and media (local disk or S3)
+# ---------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Hashed, compressed static files need `collectstatic` (done in the image build). Local
+# runs and tests serve the unhashed files straight from the apps.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+_static_backend = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if STATIC_MANIFEST
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+# S3 media through django-storages when a bucket is named.
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_LOCATION = env.str("AWS_LOCATION", default="media")
+    AWS_DEFAULT_ACL = None  # the bucket policy decides; never public-read by object ACL
+    AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    _media_backend = "storages.backends.s3.S3Storage"
+else:
+    _media_backend = "django.core.files.storage.FileSystemStorage"
+
+STORAGES = {
+    "default": {"BACKEND": _media_backend},
+    "staticfiles": {"BACKEND": _static_backend},
+}
+
+# ---------------------------------------------------------------------------------------
+# Wagtail
+# ---------------------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Blog")
+# Used in notification emails and admin links to the live site.
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The public site lives on the frontend: canonical URLs, sitemap and feeds point there.
+FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="http://localhost:3000").rstrip("/")
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database"},
+}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("WAGTAILDOCS_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+WAGTAILAPI_LIMIT_MAX = 100
+WAGTAILSEO_SEP = "|"
+
+# ---------------------------------------------------------------------------------------
+# CORS (django-cors-headers): the API only, origins from the environment.
+# ---------------------------------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env.list(
+    "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else []
+)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+
+# ---------------------------------------------------------------------------------------
+# HTTPS and sessions
+# ---------------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+# ---------------------------------------------------------------------------------------
+# Logging: console in development; the observability work extends this.
+# ---------------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Wagtail runs its search and reference-index tasks inline and logs each at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
+}
