@@ -15,8 +15,11 @@ class CmsConfig(AppConfig):
         logging.captureWarnings(True)
 
         # https://docs.wagtail.org/en/7.4/reference/signals.html#page-published
+        from django.core.signals import request_finished
         from wagtail.signals import page_published
 
         from cms.metrics import page_published_receiver
+        from cms.request_id import request_context_clear
 
+        request_finished.connect(request_context_clear, dispatch_uid="cms.request_id.clear")
         page_published.connect(page_published_receiver, dispatch_uid="cms.metrics.page_published")

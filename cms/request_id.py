@@ -60,6 +60,17 @@ def request_context_current() -> RequestContext | None:
     return _current.get()
 
 
+def request_context_clear(**kwargs) -> None:
+    """``request_finished`` receiver: the request is over, its context too.
+
+    The context outlives the middleware on purpose: Django logs 4xx/5xx responses
+    (``django.request``) after the whole middleware chain has returned, and those lines
+    must carry the request id too. ``request_finished`` is sent when the server closes
+    the response, after that logging.
+    """
+    _current.set(None)
+
+
 class RequestIdMiddleware:
     """Accept or make the request id, expose it to logs and the span, echo it back."""
 
@@ -83,7 +94,7 @@ class RequestIdMiddleware:
             request.META[ENVIRON_TRACE_ID] = trace.format_trace_id(span_context.trace_id)
             request.META[ENVIRON_SPAN_ID] = trace.format_span_id(span_context.span_id)
 
-        token = _current.set(
+        _current.set(
             RequestContext(
                 request_id=request_id,
                 method=request.method or "",
@@ -91,9 +102,6 @@ class RequestIdMiddleware:
                 client_ip=request.META.get("REMOTE_ADDR", ""),
             )
         )
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
