@@ -35,6 +35,10 @@ TRACING_DEFAULTS = {
     "OTEL_METRICS_EXPORTER": "none",
     "OTEL_LOGS_EXPORTER": "none",
     "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+    # Seconds per export (retries included). The collector runs in the cluster and
+    # answers in milliseconds; the SDK's 10 s would only slow a worker's shutdown
+    # (final flush) while the collector is down.
+    "OTEL_EXPORTER_OTLP_TIMEOUT": "2",
     "OTEL_PYTHON_ID_GENERATOR": "xray",
     "OTEL_PROPAGATORS": "tracecontext,baggage,xray",
     # Probes every few seconds per pod would be most of the traces and say nothing.

@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.observability.servers import Gunicorn
 
@@ -33,7 +33,29 @@ def live_database_url(*, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def live_gunicorn(transactional_db, tmp_path):
+def _initial_data_restored(django_db_setup, django_db_blocker):
+    """After a transactional test's flush, put back what the migrations created.
+
+    Flushing empties every table, including Wagtail's root page, default site and
+    locale that later transactional tests (anyone's) expect; Django's serialized
+    rollback restores them only at the start of tests that ask for it.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias_connection in connections.all():
+            contents = getattr(alias_connection, "_test_serialized_contents", None)
+            if contents:
+                alias_connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def committed_db(_initial_data_restored, django_db_serialized_rollback, transactional_db):
+    """Database access without a wrapping transaction, so other processes and threads
+    see the data; the migrations' data is there before and after."""
+
+
+@pytest.fixture
+def live_gunicorn(committed_db, tmp_path):
     """Start gunicorn against the test database: ``with live_gunicorn(env=...) as g``.
 
     Create the data first (the SQLite copy is taken when the server starts).

@@ -23,7 +23,7 @@ def test_liveness_answers_without_touching_the_database(client, db, django_asser
     assert response["Cache-Control"] == "no-store"
 
 
-def test_readiness_reports_each_check_with_status_and_time(client, transactional_db):
+def test_readiness_reports_each_check_with_status_and_time(client, db):
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -36,14 +36,14 @@ def test_readiness_reports_each_check_with_status_and_time(client, transactional
     assert database["error"] is None and cache["error"] is None
 
 
-def test_the_database_check_is_one_query(transactional_db, django_assert_num_queries):
+def test_the_database_check_is_one_query(committed_db, django_assert_num_queries):
     with django_assert_num_queries(1):
         database_ping()
     # It closes its connection: a probe proves a new one can be made.
     assert connection.connection is None
 
 
-def test_a_cache_outage_is_reported_but_never_fails_readiness(client, settings, transactional_db):
+def test_a_cache_outage_is_reported_but_never_fails_readiness(client, settings, db):
     settings.CACHES = {
         "default": {
             "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
@@ -67,7 +67,7 @@ def test_a_cache_outage_is_reported_but_never_fails_readiness(client, settings, 
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
-def test_probes_ignore_host_checks_and_the_https_redirect(client, settings, path, transactional_db):
+def test_probes_ignore_host_checks_and_the_https_redirect(client, settings, path, db):
     """The kubelet calls http://<pod ip>:<port>/ - neither an allowed host nor HTTPS."""
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(path, HTTP_HOST="10.1.2.3:8000").status_code == 200
@@ -82,7 +82,7 @@ def test_probes_only_answer_get(client, path):
     assert "message" in response.json()
 
 
-def test_probes_do_not_count_as_traffic(client, transactional_db):
+def test_probes_do_not_count_as_traffic(client, db):
     def requests_seen():
         return REGISTRY.get_sample_value("django_http_requests_before_middlewares_total")
 
