@@ -14,8 +14,8 @@ The timeout chain (keep these in order; the Helm chart enforces them):
 """
 
 import os
-import shutil
 import tempfile
+from pathlib import Path
 
 from cms.logging import logging_config
 
@@ -70,10 +70,13 @@ def on_starting(server):
     variable is set here, before the workers fork and import prometheus_client, which
     picks multiprocess mode at import.
     """
-    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path, exist_ok=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(configured or tempfile.mkdtemp(prefix="prometheus-"))
+    path.mkdir(parents=True, exist_ok=True)
+    # Only prometheus_client's sample files: the variable may name a shared directory.
+    for sample_file in path.glob("*.db"):
+        sample_file.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def when_ready(server):
