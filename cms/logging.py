@@ -145,6 +145,11 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
         "loggers": {
             "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
             "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+            # Django's default handlers (stderr console in DEBUG, admin emails otherwise)
+            # give way to the one handler; runserver's request lines go through it too.
+            # https://docs.djangoproject.com/en/5.2/ref/logging/#default-logging-configuration
+            "django": {"level": "INFO", "handlers": [], "propagate": True},
+            "django.server": {"level": "INFO", "handlers": [], "propagate": True},
             # Wagtail runs its search and reference-index tasks inline and logs each at INFO.
             "django_tasks": quiet,
             # The SDK logs every failed export; one line per batch is plenty.
