@@ -42,14 +42,14 @@ PANELS_WITH_DATA = {
 SECRETS = ("cookie-secret-1", "bearer-secret-2", "query-secret-3")
 
 
-def _traffic(base: str, post_id: int) -> list[tuple[str, int, str]]:
+def _traffic(base: str, post_id: int, *, first_id: int) -> list[tuple[str, int, str]]:
     """Send a mix of requests; (path, status, request id) for each."""
     sent = []
     plan = [f"/api/v2/pages/?limit=5&token={SECRETS[2]}"] * 8
     plan += [f"/api/v2/pages/{post_id}/"] * 6
     plan += ["/api/v2/pages/99999999/"] * 3  # 404 from the API
     plan += ["/api/v2/pages/?limit=abc"] * 3  # 400 from the API
-    for index, path in enumerate(plan):
+    for index, path in enumerate(plan, start=first_id):
         response = http_get(
             base + path,
             headers={
@@ -85,28 +85,33 @@ def test_dashboard_and_alert_queries_evaluate_against_live_metrics(
                 interval=0.5,
                 what="the first scrape",
             )
-            sent = _traffic(app.url, post.id)
+            # Every request counted once, whichever worker served it.
+            total = 'sum(django_http_requests_total_by_view_transport_method_total{job="blog"})'
+
+            def scraped(count):
+                result = prometheus.query(total)["result"]
+                return result and float(result[0]["value"][1]) == count
+
+            # Two waves with a scrape between them: a series first appears with the
+            # first wave's count already in it, and a rate needs it to grow after that.
+            sent = _traffic(app.url, post.id, first_id=0)
+            wait_for(lambda: scraped(len(sent)), timeout=30, interval=0.2, what="wave 1")
+            sent += _traffic(app.url, post.id, first_id=len(sent))
+            wait_for(lambda: scraped(len(sent)), timeout=30, interval=0.2, what="wave 2")
             assert sorted({status for _, status, _ in sent}) == [200, 400, 404]
             expected_ids = [f"live-{i}" for i in range(len(sent))]
             assert [request_id for *_, request_id in sent] == expected_ids
 
-            # Every request counted once, whichever worker served it.
-            total = 'sum(django_http_requests_total_by_view_transport_method_total{job="blog"})'
-
-            def scraped_all():
-                result = prometheus.query(total)["result"]
-                return result and float(result[0]["value"][1]) == len(sent)
-
-            wait_for(scraped_all, timeout=30, interval=0.5, what="Prometheus to scrape the traffic")
-
             variables = {"$namespace": "blog", "$job": "blog"}
-            with_data = set()
+            with_data, answers = set(), {}
             for title, expr in dashboard_targets():
                 data = prometheus.query(promql_resolve(expr, variables=variables))
                 values = [sample["value"][1] for sample in data["result"]]
+                answers.setdefault(title, []).append((expr, values))
                 if any(value not in ("NaN", "+Inf", "-Inf") for value in values):
                     with_data.add(title)
-            assert with_data >= PANELS_WITH_DATA, PANELS_WITH_DATA - with_data
+            missing = PANELS_WITH_DATA - with_data
+            assert not missing, {title: answers[title] for title in missing}
 
             for rule in alert_rules():
                 data = prometheus.query(rule["expr"])
