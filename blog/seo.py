@@ -1,25 +1,32 @@
 """Everything a frontend puts in ``<head>`` for a page, with the fallbacks marketing expects.
 
-When marketing leaves a field empty: the description comes from the search description,
-else the intro or first paragraph cut at a word near 155 characters; the social image from
-the Promote tab's image, else the featured image, else the site default, at 1200x630; the
-canonical URL from ``FRONTEND_BASE_URL`` plus the page path. JSON-LD describes the page
-(``BlogPosting`` for posts, with authors as ``Person`` and the organisation as publisher)
-and its ``BreadcrumbList``.
+When marketing leaves a field empty: the title is the page title; the description is the
+intro or first paragraph cut at a word near 155 characters (a description marketing wrote is
+kept as written: the SEO report flags one over 160); the social image is the Promote tab's
+image, else the featured image, else the site default, cropped to 1200x630; the canonical
+URL is ``FRONTEND_BASE_URL`` plus the page path. JSON-LD describes the page (``BlogPosting``
+for posts, with Google's required and recommended properties: headline, dates, authors as
+``Person``, image, publisher with logo) and its ``BreadcrumbList``.
+
+Google's article structured data: https://developers.google.com/search/docs/appearance/structured-data/article
+Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-data/breadcrumb
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
-from wagtailseo.models import SeoSettings
+from wagtailseo.models import SeoSettings, TwitterCard
 
-from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
+from blog.frontend import author_frontend_url, frontend_url, page_frontend_path, page_frontend_url
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
 TITLE_LENGTH = 60
 SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+# Google: a logo that fits 600x60 px (https://developers.google.com/search/docs/appearance/structured-data/logo).
+LOGO_SPEC = "max-600x60|format-png"
 SCHEMA_CONTEXT = "https://schema.org"
 
 
@@ -36,19 +43,22 @@ def seo_settings_for(*, site: Site | None) -> SeoSettings | None:
 
 
 def page_seo_title(*, page) -> str:
-    return page.seo_title or page.title
+    """The SEO title from the Promote tab, else the page title."""
+    return (page.seo_title or "").strip() or page.title
 
 
 def page_seo_description(*, page) -> str:
-    """Search description, else the intro or first paragraph, cut near 155 characters."""
-    if page.search_description:
-        return truncate_at_word(text=page.search_description.strip(), length=DESCRIPTION_LENGTH)
+    """The search description as written, else the intro or first paragraph cut near 155."""
+    written = (page.search_description or "").strip()
+    if written:
+        return written
     body = getattr(page, "body", None) or []
     return post_excerpt(intro=getattr(page, "intro", ""), body=body, length=DESCRIPTION_LENGTH)
 
 
 def page_canonical_url(*, page) -> str:
-    return page.canonical_url or page_frontend_url(page=page)
+    """The canonical URL from the Promote tab, else the page's URL on the frontend."""
+    return (getattr(page, "canonical_url", "") or "").strip() or page_frontend_url(page=page)
 
 
 def _absolute_media_url(url: str) -> str:
@@ -56,6 +66,14 @@ def _absolute_media_url(url: str) -> str:
     if url.startswith(("http://", "https://")):
         return url
     return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"
+
+
+def _rendition(*, image, spec: str):
+    """The image's rendition, or None when its file is missing: metadata never breaks a page."""
+    try:
+        return image.get_rendition(spec)
+    except (SourceImageIOError, FileNotFoundError):
+        return None
 
 
 def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> SocialImage | None:
@@ -67,7 +85,9 @@ def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> Socia
     )
     if image is None:
         return None
-    rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
+    rendition = _rendition(image=image, spec=SOCIAL_IMAGE_SPEC)
+    if rendition is None:
+        return None
     return SocialImage(
         url=_absolute_media_url(rendition.url),
         width=rendition.width,
@@ -83,8 +103,8 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
         "url": frontend_url(path="/"),
     }
     logo = seo_settings.struct_org_logo if seo_settings else None
-    if logo is not None:
-        rendition = logo.get_rendition("max-600x60|format-png")
+    rendition = _rendition(image=logo, spec=LOGO_SPEC) if logo is not None else None
+    if rendition is not None:
         organisation["logo"] = {
             "@type": "ImageObject",
             "url": _absolute_media_url(rendition.url),
@@ -98,11 +118,8 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
 
 def page_breadcrumbs(*, page) -> dict:
     """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page."""
-    crumbs = [
-        ancestor
-        for ancestor in page.get_ancestors(inclusive=True).live().specific(defer=True)
-        if ancestor.depth > 1
-    ]
+    crumbs = list(page.get_ancestors().live().filter(depth__gt=1))
+    crumbs.append(page)
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "BreadcrumbList",
@@ -118,6 +135,15 @@ def page_breadcrumbs(*, page) -> dict:
     }
 
 
+def post_authors(*, page) -> list:
+    """A post's authors in byline order: from a prefetch when there is one, else one query."""
+    links = page.post_authors.all()
+    prefetched = "post_authors" in getattr(page, "_prefetched_objects_cache", {})
+    if page.pk and not prefetched and hasattr(links, "select_related"):
+        links = links.select_related("author")
+    return [link.author for link in links]
+
+
 def post_json_ld(
     *, page, canonical: str, description: str, image: SocialImage | None, publisher: dict
 ) -> dict:
@@ -125,10 +151,10 @@ def post_json_ld(
     authors = [
         {
             "@type": "Person",
-            "name": link.author.name,
-            "url": frontend_url(path=f"/authors/{link.author.slug}/"),
+            "name": author.name,
+            "url": author_frontend_url(slug=author.slug),
         }
-        for link in page.post_authors.all()
+        for author in post_authors(page=page)
     ]
     published = page.publication_date or page.first_published_at
     modified = page.last_published_at or published
@@ -155,6 +181,8 @@ def page_seo(
     *, page, site: Site | None = None, site_name: str = "", same_as: list[str] | None = None
 ) -> dict:
     """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD."""
+    if site is None:
+        site = page.get_site()
     seo_settings = seo_settings_for(site=site)
     site_name = site_name or (site.site_name if site else "") or ""
     title = page_seo_title(page=page)
@@ -186,8 +214,10 @@ def page_seo(
     twitter_site = (
         seo_settings.at_twitter_site if seo_settings and seo_settings.twitter_site else ""
     )
+    # A large-image card without an image renders as a blank box: fall back to the summary.
+    card = page.seo_twitter_card_content if image else TwitterCard.SUMMARY.value
     twitter = {
-        "card": page.seo_twitter_card_content,
+        "card": card,
         "title": title,
         "description": description,
         "image": image.url if image else None,
