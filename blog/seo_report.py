@@ -161,7 +161,7 @@ class IssuesColumn(Column):
 class SeoReportView(PageReportView):
     """Reports → SEO: the live pages to fix, with filters and spreadsheet export."""
 
-    page_title = _("SEO")
+    page_title = _("SEO report")
     results_template_name = "wagtailadmin/reports/base_report_results.html"  # the columns
     header_icon = "search"
     index_url_name = "blog_seo_report"
