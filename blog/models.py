@@ -90,10 +90,12 @@ class SeoPage(SeoMixin, Page):
         Wagtail's documented hook for sitemap entries:
         https://docs.wagtail.org/en/7.4/reference/contrib/sitemaps.html#urls
         """
+        lastmod = self.last_published_at or self.latest_revision_created_at
         return [
             {
                 "location": page_frontend_url(page=self),
-                "lastmod": self.last_published_at or self.latest_revision_created_at,
+                # W3C datetime to the second (https://www.sitemaps.org/protocol.html#lastmoddef)
+                "lastmod": lastmod.replace(microsecond=0) if lastmod else None,
             }
         ]
 

@@ -52,8 +52,10 @@ def page_seo_description(*, page) -> str:
     written = (page.search_description or "").strip()
     if written:
         return written
-    body = getattr(page, "body", None) or []
-    return post_excerpt(intro=getattr(page, "intro", ""), body=body, length=DESCRIPTION_LENGTH)
+    intro = getattr(page, "intro", "") or ""
+    # Only read the body (a deferred StreamField in listings) when there is no intro.
+    body = (getattr(page, "body", None) or []) if not intro.strip() else []
+    return post_excerpt(intro=intro, body=body, length=DESCRIPTION_LENGTH)
 
 
 def page_canonical_url(*, page) -> str:
@@ -145,7 +147,13 @@ def post_authors(*, page) -> list:
 
 
 def post_json_ld(
-    *, page, canonical: str, description: str, image: SocialImage | None, publisher: dict
+    *,
+    page,
+    canonical: str,
+    description: str,
+    image: SocialImage | None,
+    publisher: dict,
+    tags: list[str] | None = None,
 ) -> dict:
     """schema.org ``BlogPosting`` (or the type chosen on the Promote tab) for a post."""
     authors = [
@@ -169,7 +177,7 @@ def post_json_ld(
         "dateModified": modified.isoformat() if modified else None,
         "author": authors,
         "publisher": publisher,
-        "keywords": [tag.name for tag in page.tags.all()],
+        "keywords": tags if tags is not None else [tag.name for tag in page.tags.all()],
         "articleSection": [category.name for category in page.categories.all()],
     }
     if image is not None:
@@ -203,13 +211,14 @@ def page_seo(
         "image_height": image.height if image else None,
         "image_alt": image.alt if image else None,
     }
+    tags = [tag.name for tag in page.tags.all()] if is_post else []
     if is_post:
         published = page.publication_date or page.first_published_at
         open_graph["article_published_time"] = published.isoformat() if published else None
         open_graph["article_modified_time"] = (
             page.last_published_at.isoformat() if page.last_published_at else None
         )
-        open_graph["article_tags"] = [tag.name for tag in page.tags.all()]
+        open_graph["article_tags"] = tags
 
     twitter_site = (
         seo_settings.at_twitter_site if seo_settings and seo_settings.twitter_site else ""
@@ -232,6 +241,7 @@ def page_seo(
             description=description,
             image=image,
             publisher=publisher,
+            tags=tags,
         )
     else:
         main_ld = {

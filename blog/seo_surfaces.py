@@ -104,6 +104,13 @@ def _bump_on_signal(sender, **kwargs) -> None:
     seo_generation_bump()
 
 
+def _bump_on_settings_save(sender, created: bool = False, **kwargs) -> None:
+    # Site settings are created empty on first read (BaseSiteSetting.for_site), often while
+    # a surface renders; only an edit changes what the surfaces show.
+    if not created:
+        seo_generation_bump()
+
+
 def _bump_on_page_delete(sender, instance, **kwargs) -> None:
     # post_delete fires once per concrete model of a page (Page and its subclass); one bump
     # is enough, but a second costs a single cache write.
@@ -121,10 +128,15 @@ def seo_cache_signals_connect() -> None:
     page_unpublished.connect(_bump_on_signal, dispatch_uid="seo_cache_page_unpublished")
     post_page_move.connect(_bump_on_signal, dispatch_uid="seo_cache_page_moved")
     post_delete.connect(_bump_on_page_delete, dispatch_uid="seo_cache_page_deleted")
-    for model in (Author, Category, SeoSettings, SiteSettings, Site):
-        for signal, verb in ((post_save, "saved"), (post_delete, "deleted")):
-            signal.connect(
-                _bump_on_signal,
-                sender=model,
-                dispatch_uid=f"seo_cache_{model._meta.label_lower}_{verb}",
-            )
+    for model in (Author, Category, Site, SeoSettings, SiteSettings):
+        on_save = (
+            _bump_on_settings_save if model in (SeoSettings, SiteSettings) else _bump_on_signal
+        )
+        post_save.connect(
+            on_save, sender=model, dispatch_uid=f"seo_cache_{model._meta.label_lower}_saved"
+        )
+        post_delete.connect(
+            _bump_on_signal,
+            sender=model,
+            dispatch_uid=f"seo_cache_{model._meta.label_lower}_deleted",
+        )

@@ -60,6 +60,7 @@ def sitemap_page_number(*, request: HttpRequest) -> int:
 def sitemap_index_render(*, request: HttpRequest, sitemap: FrontendSitemap) -> HttpResponse:
     """A ``<sitemapindex>`` of the sitemap's files, each on the frontend's domain."""
     latest = sitemap.get_latest_lastmod()
+    latest = latest.replace(microsecond=0) if latest else None
     location = frontend_url(path=f"/sitemap-{SECTION}.xml")
     entries = [
         sitemap_views.SitemapIndexItem(f"{location}?p={number}", latest)
