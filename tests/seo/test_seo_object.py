@@ -305,3 +305,12 @@ def test_seo_object_query_count_does_not_grow_with_authors_or_tags(
     # come from Wagtail's rendition cache once made)
     with django_assert_num_queries(7):
         page_seo(page=post, site=site)
+
+
+def test_preview_of_a_revision_has_the_same_seo_shape(make_post, author):
+    post = make_post(title="Previewed", slug="previewed")
+    preview = post.get_latest_revision_as_object()  # what the preview API renders
+    preview.seo_title = "Unpublished change"
+    seo = page_seo(page=preview, site=Site.objects.get(is_default_site=True))
+    assert seo["title"] == "Unpublished change"
+    assert _json_ld(seo, "BlogPosting")["author"][0]["name"] == "Ada Lovelace"
