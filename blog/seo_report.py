@@ -20,6 +20,7 @@ https://docs.wagtail.org/en/7.4/extending/adding_reports.html
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -77,12 +78,16 @@ def _has_social_image() -> Q:
 def seo_report_pages(*, pages: QuerySet) -> QuerySet:
     """Live pages (not the tree root) annotated with ``issue_<rule>`` booleans and lengths."""
     live = pages.live().filter(depth__gt=1)
-    title_twins = (
+    # Titles shared by two or more live pages, found once with GROUP BY: an uncorrelated
+    # subquery the database hashes, where a per-row EXISTS would compare every pair.
+    duplicated_titles = (
         Page.objects.live()
         .filter(depth__gt=1)
         .annotate(title_key=_effective_title_key())
-        .filter(title_key=OuterRef("title_key"))
-        .exclude(pk=OuterRef("pk"))
+        .values("title_key")
+        .annotate(pages=Count("pk"))
+        .filter(pages__gt=1)
+        .values("title_key")
     )
     return live.annotate(
         title_key=_effective_title_key(),
@@ -106,7 +111,9 @@ def seo_report_pages(*, pages: QuerySet) -> QuerySet:
         issue_social_image_missing=ExpressionWrapper(
             ~_has_social_image(), output_field=BooleanField()
         ),
-        issue_duplicate_title=Exists(title_twins),
+        issue_duplicate_title=ExpressionWrapper(
+            Q(title_key__in=duplicated_titles), output_field=BooleanField()
+        ),
     )
 
 

@@ -103,3 +103,13 @@ def test_surfaces_answer_from_the_database_when_redis_is_down(client, make_post,
     for path in SURFACES:
         assert client.get(path).status_code == 200, path
     assert _titles(client) == ["Still here"]
+
+
+@pytest.mark.parametrize("path", SURFACES)
+def test_head_is_answered_like_get_without_a_body(client, make_post, path):
+    make_post()
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
