@@ -20,6 +20,7 @@ from wagtail.models import Site
 from wagtailseo.models import SeoSettings, TwitterCard
 
 from blog.frontend import author_frontend_url, frontend_url, page_frontend_path, page_frontend_url
+from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
@@ -96,6 +97,14 @@ def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> Socia
         height=rendition.height,
         alt=image.default_alt_text or image.title,
     )
+
+
+def site_social_profiles(*, site: Site | None) -> list[str]:
+    """The organisation's social profile URLs (Settings → Site settings), for ``sameAs``."""
+    if site is None:
+        return []
+    profiles = SiteSettings.for_site(site).social_profiles
+    return [block.value["url"] for block in profiles if block.value.get("url")]
 
 
 def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: list[str]) -> dict:
@@ -188,17 +197,23 @@ def post_json_ld(
 def page_seo(
     *, page, site: Site | None = None, site_name: str = "", same_as: list[str] | None = None
 ) -> dict:
-    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD."""
+    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD.
+
+    ``site`` defaults to the page's own site and ``same_as`` to its social profiles; a
+    listing that serialises many pages passes both once to save the queries.
+    """
     if site is None:
         site = page.get_site()
     seo_settings = seo_settings_for(site=site)
+    if same_as is None:
+        same_as = site_social_profiles(site=site)
     site_name = site_name or (site.site_name if site else "") or ""
     title = page_seo_title(page=page)
     description = page_seo_description(page=page)
     canonical = page_canonical_url(page=page)
     image = page_social_image(page=page, seo_settings=seo_settings)
     is_post = hasattr(page, "post_authors")
-    publisher = _organisation(seo_settings=seo_settings, site_name=site_name, same_as=same_as or [])
+    publisher = _organisation(seo_settings=seo_settings, site_name=site_name, same_as=same_as)
 
     open_graph = {
         "type": "article" if is_post else "website",

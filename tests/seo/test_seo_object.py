@@ -224,6 +224,21 @@ def test_blog_posting_has_googles_required_and_recommended_properties(
     assert publisher["logo"]["width"] <= 600 and publisher["logo"]["height"] <= 60
 
 
+def test_same_as_defaults_to_the_sites_social_profiles(make_post, site):
+    from blog.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(site)
+    site_settings.social_profiles = [
+        {"type": "profile", "value": {"label": "Mastodon", "url": "https://social.example/@ex"}},
+        {"type": "profile", "value": {"label": "GitHub", "url": "https://github.com/example"}},
+    ]
+    site_settings.save()
+    publisher = _json_ld(_seo(make_post()), "BlogPosting")["publisher"]
+    assert publisher["sameAs"] == ["https://social.example/@ex", "https://github.com/example"]
+    passed = _json_ld(_seo(make_post(slug="p2"), same_as=[]), "BlogPosting")["publisher"]
+    assert "sameAs" not in passed  # an explicit list wins, even an empty one
+
+
 def test_publisher_falls_back_to_the_site_name_without_settings(make_post):
     publisher = _json_ld(_seo(make_post()), "BlogPosting")["publisher"]
     assert publisher == {"@type": "Organization", "name": "Demo blog", "url": f"{FRONTEND}/"}
@@ -301,9 +316,9 @@ def test_seo_object_query_count_does_not_grow_with_authors_or_tags(
     site = Site.objects.get(is_default_site=True)
     page_seo(page=post, site=site)  # warm renditions and Wagtail's site-root cache
     post = type(post).objects.get(pk=post.pk)
-    # SEO settings, featured image, logo, tags, authors, categories, ancestors (renditions
-    # come from Wagtail's rendition cache once made)
-    with django_assert_num_queries(7):
+    # SEO settings, site settings (social profiles), featured image, logo, tags, authors,
+    # categories, ancestors (renditions come from Wagtail's rendition cache once made)
+    with django_assert_num_queries(8):
         page_seo(page=post, site=site)
 
 
