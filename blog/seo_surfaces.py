@@ -14,7 +14,7 @@ Pattern: https://docs.djangoproject.com/en/5.2/topics/cache/#cache-versioning
 """
 
 import secrets
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,13 +56,15 @@ class BadSurfaceRequest(Exception):
     """A client mistake in a surface request (e.g. ``?p=abc``): answered with a 400."""
 
 
-def seo_surface_view(view):
+def seo_surface_view(view=None, *, paged: bool = False):
     """Serve a surface view: GET/HEAD only, JSON errors, and the cache for 200s.
 
-    A cached response is kept for ``SEO_CACHE_TIMEOUT`` (or until the next generation); the
-    ``variant`` is the sitemap's ``p`` parameter, the one input besides the path that
-    changes a response here.
+    A cached response is kept for ``SEO_CACHE_TIMEOUT`` (or until the next generation).
+    ``paged`` views (the sitemap) also vary on their ``?p=`` page number; every other query
+    parameter is ignored, so arbitrary query strings cannot fill the cache.
     """
+    if view is None:
+        return partial(seo_surface_view, paged=paged)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -72,8 +74,9 @@ def seo_surface_view(view):
             )
             response["Allow"] = "GET, HEAD"
             return response
+        variant = seo_page_variant(raw=request.GET.get("p", "1")) if paged else ""
         try:
-            return _cached_response(view, request, *args, **kwargs)
+            return _cached_response(view, request, variant, *args, **kwargs)
         except BadSurfaceRequest as error:
             return JsonResponse({"message": str(error)}, status=400)
         except Http404 as error:
@@ -82,8 +85,14 @@ def seo_surface_view(view):
     return wrapper
 
 
-def _cached_response(view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    key = seo_surface_cache_key(request=request, variant=request.GET.get("p", ""))
+def seo_page_variant(*, raw: str) -> str:
+    """``?p=`` as a cache-key part: ``01`` and ``1`` share an entry; anything else is kept
+    as it came, and only ever answered with an uncached 4xx."""
+    return str(int(raw)) if raw.isdigit() else raw[:32]
+
+
+def _cached_response(view, request: HttpRequest, variant: str, *args, **kwargs) -> HttpResponse:
+    key = seo_surface_cache_key(request=request, variant=variant)
     cached = cache.get(key)
     if cached is not None:
         content, headers = cached

@@ -82,7 +82,7 @@ def _urlset(request: HttpRequest, sitemap: FrontendSitemap) -> HttpResponse:
     )
 
 
-@seo_surface_view
+@seo_surface_view(paged=True)
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     """The sitemap itself while it fits in one file, else the index of its files."""
     sitemap = FrontendSitemap(request)
@@ -92,7 +92,7 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return _urlset(request, sitemap)
 
 
-@seo_surface_view
+@seo_surface_view(paged=True)
 def sitemap_section_xml(request: HttpRequest, section: str) -> HttpResponse:
     """One file of a sitemap index: ``/sitemap-pages.xml?p=N``."""
     if section != SECTION:

@@ -76,12 +76,26 @@ def test_an_evicted_generation_starts_a_new_one(db):
     assert seo_generation_get() != first
 
 
-def test_query_string_noise_does_not_multiply_cache_entries(client, make_post):
+def test_query_string_noise_is_served_from_the_same_entry(
+    client, make_post, django_assert_num_queries
+):
     make_post()
-    client.get("/feeds/rss/")
-    other = client.get("/feeds/rss/?utm_source=newsletter")
-    assert other.status_code == 200
-    assert other.content == client.get("/feeds/rss/").content
+    warm = client.get("/feeds/rss/")
+    with django_assert_num_queries(0):
+        for noise in ("?utm_source=newsletter", "?p=2", "?p=abc"):
+            assert client.get(f"/feeds/rss/{noise}").content == warm.content
+
+
+def test_sitemap_page_numbers_are_normalised_and_bad_ones_never_cached(
+    client, make_post, django_assert_num_queries
+):
+    make_post()
+    warm = client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap.xml?p=1").content == warm.content
+        assert client.get("/sitemap.xml?p=001").content == warm.content
+    for _ in range(2):
+        assert client.get("/sitemap.xml?p=abc").status_code == 400
 
 
 def test_surfaces_answer_from_the_database_when_redis_is_down(client, make_post, settings):
