@@ -1,7 +1,10 @@
 """gunicorn configuration: ``gunicorn -c cms/gunicorn.conf.py cms.wsgi:application``.
 
-gthread workers; every knob comes from the environment with the default shown.
+gthread workers; every knob comes from the environment with the default shown (the Helm
+chart sets them from its typed values). SIGTERM is gunicorn's graceful shutdown: stop
+accepting, let in-flight requests finish for ``graceful_timeout`` seconds, then exit.
 https://docs.gunicorn.org/en/stable/settings.html
+https://docs.gunicorn.org/en/stable/signals.html
 
 The timeout chain (keep these in order; the Helm chart enforces them):
   ALB idle timeout (60 s) < ``GUNICORN_KEEPALIVE`` (75 s), so the ALB closes idle
@@ -39,3 +42,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's control socket (``gunicornc``) defaults to $HOME/.gunicorn/gunicorn.ctl: one
+# path shared by every gunicorn of a user, and unwritable on the image's read-only root
+# filesystem. Off unless GUNICORN_CONTROL_SOCKET names a path.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
+# One JSON object a line for access and error logs (``LOG_FORMAT=text`` for plain text).
+logger_class = "cms.access_log.JsonLogger"

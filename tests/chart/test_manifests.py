@@ -120,7 +120,10 @@ def test_hpa_scales_one_to_ten_on_cpu_with_scale_down_stabilisation(chart):
     assert hpa["spec"]["metrics"] == [
         {
             "type": "Resource",
-            "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": 70},
+            },
         }
     ]
     assert hpa["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] == 300
@@ -339,7 +342,9 @@ def test_settings_changes_roll_the_pods(chart):
 
 def test_ingress_is_an_alb_with_acm_tls_and_the_readiness_health_check(chart):
     arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"
-    values = {"ingress": {"enabled": True, "host": "cms.example.com", "alb": {"certificateArn": arn}}}
+    values = {
+        "ingress": {"enabled": True, "host": "cms.example.com", "alb": {"certificateArn": arn}}
+    }
 
     ingress = manifest_one(chart_render(chart, values=values)["manifests"], "Ingress")
 
@@ -349,8 +354,9 @@ def test_ingress_is_an_alb_with_acm_tls_and_the_readiness_health_check(chart):
     assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
     assert annotations["alb.ingress.kubernetes.io/target-type"] == "ip"
     assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/readyz"
-    assert "idle_timeout.timeout_seconds=60" in (
-        annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]
+    assert (
+        "idle_timeout.timeout_seconds=60"
+        in (annotations["alb.ingress.kubernetes.io/load-balancer-attributes"])
     )
     (rule,) = ingress.doc["spec"]["rules"]
     assert rule["host"] == "cms.example.com"
@@ -419,7 +425,7 @@ def test_image_digest_wins_over_the_tag(chart):
 
     manifests = chart_render(chart, values=values)["manifests"]
 
-    for manifest, spec in pod_specs(manifests):
+    for _, spec in pod_specs(manifests):
         assert spec["containers"][0]["image"] == f"1.dkr.ecr.eu-west-1.amazonaws.com/blog@{digest}"
 
 
