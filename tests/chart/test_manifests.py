@@ -189,6 +189,8 @@ def test_every_pod_meets_the_restricted_pod_security_standard(chart, values):
     assert {m.kind for m, _ in specs} == {"Deployment", "Job", "CronJob", "Pod"}
     for manifest, spec in specs:
         assert spec["securityContext"]["runAsNonRoot"] is True, manifest.template
+        if manifest.kind != "Pod":
+            assert spec["enableServiceLinks"] is False, manifest.template
         assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
         mounts_by_volume = {v["name"] for v in spec["volumes"]}
         for container in spec["containers"] + spec.get("initContainers", []):
