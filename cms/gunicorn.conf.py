@@ -33,6 +33,13 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 backlog = _int("GUNICORN_BACKLOG", 2048)
+# gunicorn's control socket (``gunicornc``) defaults to $HOME/.gunicorn/gunicorn.ctl: one
+# path shared by every gunicorn of a user, and unwritable on the image's read-only root
+# filesystem. Off unless GUNICORN_CONTROL_SOCKET names a path.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 # Heartbeat files on tmpfs, not on a (possibly read-only or slow) container disk.
 _shm = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for worker heartbeats
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)
@@ -42,12 +49,3 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# gunicorn's control socket (``gunicornc``) defaults to $HOME/.gunicorn/gunicorn.ctl: one
-# path shared by every gunicorn of a user, and unwritable on the image's read-only root
-# filesystem. Off unless GUNICORN_CONTROL_SOCKET names a path.
-_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
-control_socket_disable = not _control_socket
-if _control_socket:
-    control_socket = _control_socket
-# One JSON object a line for access and error logs (``LOG_FORMAT=text`` for plain text).
-logger_class = "cms.access_log.JsonLogger"

@@ -1,4 +1,4 @@
-"""gunicorn as the image runs it: config from the environment, JSON logs, graceful SIGTERM.
+"""gunicorn as the image runs it: config from the environment, graceful SIGTERM, static files.
 
 The slow tests start real gunicorn processes on loopback ports in 8300-8399 with the
 project's `cms/gunicorn.conf.py`; one of them rehearses the image build (runtime-only
@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from cms.access_log import access_record_build
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIG = REPO_ROOT / "cms" / "gunicorn.conf.py"
@@ -43,7 +41,6 @@ def test_config_defaults_are_the_documented_ones(monkeypatch):
     assert (config["timeout"], config["graceful_timeout"], config["keepalive"]) == (60, 35, 75)
     assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 200)
     assert config["bind"] == "0.0.0.0:8000"
-    assert config["logger_class"] == "cms.access_log.JsonLogger"
     assert config["control_socket_disable"] is True
     assert config["preload_app"] is False, "telemetry and connections are made per worker"
 
@@ -68,32 +65,6 @@ def test_config_reads_every_knob_from_the_environment(monkeypatch):
     assert config["bind"].endswith(":8123")
     assert config["control_socket"] == "/tmp/blog-gunicorn.ctl"
     assert config["control_socket_disable"] is False
-
-
-def test_access_record_is_json_serialisable_whatever_the_url_holds():
-    atoms = {
-        "m": "GET",
-        "U": '/api/v2/pages/\\"x',
-        "q": 'search=a"b\\',
-        "H": "HTTP/1.1",
-        "s": "200",
-        "B": 512,
-        "D": 12_345,
-        "h": "10.0.1.2",
-        "a": "curl",
-        "f": "-",
-        "{x-request-id}o": "req-1",
-        "{x-forwarded-for}i": "203.0.113.9",
-    }
-
-    record = json.loads(json.dumps(access_record_build(atoms=atoms)))
-
-    assert record["path"] == '/api/v2/pages/\\"x'
-    assert record["query"] == 'search=a"b\\'
-    assert record["status"] == 200
-    assert record["duration_ms"] == 12.345
-    assert record["request_id"] == "req-1"
-    assert record["forwarded_for"] == "203.0.113.9"
 
 
 def _free_ports(count):
@@ -157,8 +128,16 @@ def _stop(process):
         process.wait(timeout=10)
 
 
-def _json_lines(output):
-    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+def _access_logged(output, *, path, status):
+    """True when gunicorn's access log has a line for this request (JSON or text)."""
+    for line in output.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("path") == path and record.get("status") == status:
+                return True
+        elif f" {path} " in line and f" {status} " in line:
+            return True
+    return False
 
 
 @pytest.mark.slow
@@ -199,11 +178,8 @@ def test_sigterm_lets_the_in_flight_request_finish(tmp_path):
 
     assert result == {"status": 200, "body": b"finished\n"}
     assert process.returncode == 0
-    lines = _json_lines(output)
-    assert any(line["message"] == "Handling signal: term" for line in lines)
-    (access,) = [line for line in lines if line["logger"] == "gunicorn.access"]
-    assert access["path"] == "/slow" and access["status"] == 200
-    assert access["request_id"] == "graceful-1"
+    assert "Handling signal: term" in output
+    assert _access_logged(output, path="/slow", status=200)
 
 
 @pytest.mark.slow
@@ -277,8 +253,4 @@ def test_image_build_rehearsal_serves_collected_static_files(tmp_path):
     assert response.status == 200 and body
     assert "max-age=315360000" in cache_control, "hashed static files are cached for years"
     assert process.returncode == 0
-    lines = _json_lines(output)
-    assert any(line["logger"] == "gunicorn.error" for line in lines), "error log is JSON too"
-    (access,) = [line for line in lines if line["logger"] == "gunicorn.access"]
-    assert access["path"] == f"/static/{hashed}"
-    assert (access["status"], access["request_id"]) == (200, "static-1")
+    assert _access_logged(output, path=f"/static/{hashed}", status=200)
