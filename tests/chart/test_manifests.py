@@ -5,6 +5,7 @@ import helm_python as helm
 import pytest
 
 from tests.chart.manifests import (
+    COLLECTOR_COPY,
     chart_render,
     manifest_one,
     manifests_of_kind,
@@ -37,7 +38,7 @@ CHART_SECRET = {
 def _web(manifests):
     deployment = manifest_one(manifests, "Deployment")
     spec = deployment.doc["spec"]["template"]["spec"]
-    (container,) = [c for c in spec["containers"] if c["name"] == "web"]
+    (container,) = [c for c in spec["containers"] if c["name"] == "blog"]
     return deployment, spec, container
 
 
@@ -437,3 +438,44 @@ def test_notes_tell_how_to_watch_test_and_roll_back(chart):
     assert "kubectl -n blog rollout status deployment/blog" in notes
     assert "helm test blog -n blog" in notes
     assert "helm rollback blog -n blog" in notes
+
+
+def test_app_container_is_named_as_the_alerts_and_dashboard_expect(chart):
+    """observability/ selects cAdvisor and kube-state-metrics series by container="blog"."""
+    _, _, web = _web(chart_render(chart)["manifests"])
+
+    assert web["name"] == "blog"
+    # The CPU alert divides usage by the CPU limit: without one it could never fire.
+    assert web["resources"]["limits"]["cpu"]
+    assert web["resources"]["limits"]["memory"]
+
+
+def test_tracing_sidecar_collector_starts_first_and_gets_the_app_spans(chart):
+    if not COLLECTOR_COPY.is_file():
+        pytest.skip("observability/otel-collector.yaml not synced into the chart yet")
+    values = {
+        "tracing": {"enabled": True, "mode": "sidecar", "sidecar": {"awsRegion": "eu-west-1"}}
+    }
+    manifests = chart_render(chart, values=values)["manifests"]
+    _, spec, web = _web(manifests)
+
+    (collector,) = spec["initContainers"]
+
+    assert collector["restartPolicy"] == "Always", "a native sidecar"
+    assert collector["startupProbe"]["httpGet"]["port"] == "otel-health"
+    collector_env = {e["name"]: e for e in collector["env"]}
+    assert collector_env["K8S_POD_IP"]["valueFrom"]["fieldRef"]["fieldPath"] == "status.podIP"
+    assert collector_env["AWS_REGION"]["value"] == "eu-west-1"
+    endpoint = next(e for e in web["env"] if e["name"] == "OTEL_EXPORTER_OTLP_ENDPOINT")
+    assert endpoint["value"] == "http://$(POD_IP):4318"
+    config = manifest_one(manifests, "ConfigMap", "blog-otel-collector").doc["data"]["config.yaml"]
+    assert config == COLLECTOR_COPY.read_text(encoding="utf-8")
+    mount = collector["volumeMounts"][0]
+    assert f"{mount['mountPath']}/config.yaml" in collector["args"][0]
+
+
+def test_tracing_sidecar_needs_a_region(chart):
+    values = {"tracing": {"enabled": True, "mode": "sidecar"}}
+
+    with pytest.raises(helm.HelmRenderError, match=r"tracing.sidecar.awsRegion is required"):
+        chart.render(values=values, name="blog", namespace="blog")

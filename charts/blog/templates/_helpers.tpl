@@ -146,11 +146,16 @@ https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-e
   valueFrom:
     fieldRef:
       fieldPath: status.hostIP
+- name: POD_IP
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   {{- if .Values.tracing.endpoint }}
   value: {{ .Values.tracing.endpoint | quote }}
   {{- else if eq .Values.tracing.mode "sidecar" }}
-  value: "http://127.0.0.1:4318"
+  {{- /* The sidecar listens on the pod IP (observability/otel-collector.yaml). */}}
+  value: "http://$(POD_IP):4318"
   {{- else }}
   value: {{ printf "http://$(HOST_IP):%d" (int .Values.tracing.daemonsetPort) | quote }}
   {{- end }}
