@@ -5,12 +5,14 @@ checkout, and asserts as soon as it lands.
 """
 
 import json
+import shutil
+import subprocess
 
 import pytest
 import yaml
 
 from charts.sync_observability import CHART_COPIES, chart_copies_expected
-from tests.chart.manifests import REPO_ROOT, chart_render, manifest_one
+from tests.chart.manifests import REPO_ROOT, RULES_COPY, chart_render, manifest_one
 
 
 @pytest.mark.parametrize("source", sorted(CHART_COPIES), ids=lambda p: p.as_posix())
@@ -42,6 +44,24 @@ def test_prometheusrule_carries_exactly_the_rules_of_observability(chart):
     rule = manifest_one(chart_render(chart, values=values)["manifests"], "PrometheusRule")
 
     assert rule.doc["spec"]["groups"] == yaml.safe_load(source.read_text())["groups"]
+
+
+def test_prometheusrule_spec_passes_promtool(chart, tmp_path):
+    """What the Prometheus Operator hands to Prometheus is a valid rules file."""
+    if not RULES_COPY.is_file():
+        pytest.skip("observability/prometheus/alerts.yaml not synced into the chart yet")
+    assert shutil.which("promtool"), "Debian's prometheus package (installed by .ci/run)"
+    values = {"prometheusRule": {"enabled": True}}
+    rule = manifest_one(chart_render(chart, values=values)["manifests"], "PrometheusRule")
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump(rule.doc["spec"]))
+
+    result = subprocess.run(
+        ["promtool", "check", "rules", str(rules_file)], capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
 
 
 def test_dashboard_configmap_carries_exactly_the_dashboard_of_observability(chart):
