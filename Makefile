@@ -6,7 +6,8 @@ PORT ?= 8000
 POSTS ?= 50
 SEED ?= 1
 
-.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test grafana-schema
+.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
+	grafana-schema
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -49,3 +50,15 @@ grafana-schema: ## Generate the Grafana dashboard JSON Schema (npm, ~20 s once)
 	  npx ts-json-schema-generator --no-type-check --type Dashboard \
 	    --path node_modules/@grafana/schema/dist/types/raw/dashboard/x/types.gen.d.ts \
 	    -o dashboard.schema.json )
+
+chart-sync: install ## Copy dashboard, alert rules and collector config from observability/ into the chart
+	$(PY) charts/sync_observability.py
+
+chart-test: install ## Helm lint/render/schema, Kubernetes schemas (EKS 1.31-1.34), Dockerfile and workflow lint
+	$(PY) charts/sync_observability.py --check
+	$(UV) run --locked pytest tests/chart tests/deploy
+
+deploy-lint: install ## hadolint, the GitHub workflow schema and actionlint (+ shellcheck)
+	$(UV) run --locked hadolint Dockerfile
+	$(UV) run --locked check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(UV) run --locked actionlint
