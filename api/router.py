@@ -1,11 +1,13 @@
-"""The headless API router, mounted at /api/v2/ before Wagtail's catch-all URL."""
+"""The headless API router, mounted at /api/v2/ before Wagtail's catch-all URL.
+
+Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``).
+"""
 
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from api.views import DocumentsViewSet, ImagesViewSet, PagesViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("pages", PagesViewSet)
+api_router.register_endpoint("images", ImagesViewSet)
+api_router.register_endpoint("documents", DocumentsViewSet)

@@ -96,13 +96,15 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
     return organisation
 
 
-def page_breadcrumbs(*, page) -> dict:
-    """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page."""
-    crumbs = [
-        ancestor
-        for ancestor in page.get_ancestors(inclusive=True).live().specific(defer=True)
-        if ancestor.depth > 1
-    ]
+def page_breadcrumbs(*, page, ancestors: list | None = None) -> dict:
+    """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page.
+
+    ``ancestors`` (live, root first, the page last) lets a listing load the ancestors of
+    all its pages in one query instead of one query per page.
+    """
+    if ancestors is None:
+        ancestors = list(page.get_ancestors(inclusive=True).live().specific(defer=True))
+    crumbs = [ancestor for ancestor in ancestors if ancestor.depth > 1]
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "BreadcrumbList",
@@ -151,11 +153,25 @@ def post_json_ld(
     return data
 
 
+_LOOK_UP = object()
+
+
 def page_seo(
-    *, page, site: Site | None = None, site_name: str = "", same_as: list[str] | None = None
+    *,
+    page,
+    site: Site | None = None,
+    site_name: str = "",
+    same_as: list[str] | None = None,
+    seo_settings=_LOOK_UP,
+    ancestors: list | None = None,
 ) -> dict:
-    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD."""
-    seo_settings = seo_settings_for(site=site)
+    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD.
+
+    A caller rendering many pages passes the site's ``seo_settings`` (or ``None``) and each
+    page's live ``ancestors`` it loaded once, so the object costs no query per page.
+    """
+    if seo_settings is _LOOK_UP:
+        seo_settings = seo_settings_for(site=site)
     site_name = site_name or (site.site_name if site else "") or ""
     title = page_seo_title(page=page)
     description = page_seo_description(page=page)
@@ -218,5 +234,5 @@ def page_seo(
         "canonical_url": canonical,
         "og": open_graph,
         "twitter": twitter,
-        "json_ld": [main_ld, page_breadcrumbs(page=page)],
+        "json_ld": [main_ld, page_breadcrumbs(page=page, ancestors=ancestors)],
     }
