@@ -181,3 +181,40 @@ class ImageRenditionsField(ContextField):
 
     def to_representation(self, image):
         return image_representation(image=image)["renditions"]
+
+
+class RichTextHtmlField(ContextField):
+    """A rich-text model field as frontend HTML (links resolved). Example: an author's ``bio``."""
+
+    def to_representation(self, instance):
+        html = getattr(instance, self.field_name) or ""
+        return richtext_expand(html=html, resolved=self.render.resolved)
+
+
+class LinkListField(ContextField):
+    """A StreamField of labelled links: ``[{"label", "url", "page"}]``."""
+
+    def to_representation(self, instance):
+        stream = getattr(instance, self.field_name)
+        return link_blocks_representation(stream=stream, resolved=self.render.resolved)
+
+
+class SnippetUrlField(ContextField):
+    """``url``: the snippet's page on the frontend, e.g. ``/authors/<slug>/``."""
+
+    def __init__(self, *, prefix: str, **kwargs):
+        self.prefix = prefix
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return frontend_url(path=f"/{self.prefix}/{instance.slug}/")
+
+
+class RedirectLocationField(ContextField):
+    """``location``: the frontend URL of the target page, or the external link."""
+
+    def to_representation(self, redirect):
+        page = self.render.resolved.pages.get(redirect.redirect_page_id)
+        if page is not None:
+            return page_frontend_url(page=page)
+        return redirect.redirect_link

@@ -173,6 +173,15 @@ class PageFieldFilter(BaseFilterBackend):
         return queryset
 
 
+class SlugFilter(BaseFilterBackend):
+    """Authors, categories and tags by slug. Example: ``?slug=ada-lovelace``."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "slug" in view.params:
+            queryset = queryset.filter(slug=view.params["slug"])
+        return queryset
+
+
 class TitleFilter(BaseFilterBackend):
     """Images and documents by exact title. Example: ``?title=Team photo``."""
 
@@ -215,6 +224,7 @@ PAGE_ORDER_FIELDS = {
     "publication_date": True,
 }
 MEDIA_ORDER_FIELDS = {"id": False, "title": False, "created_at": False}
+SNIPPET_ORDER_FIELDS = {"id": False, "name": False, "post_count": False}
 
 
 def parse_order(order_fields: dict[str, bool]) -> Callable[..., list[str]]:

@@ -169,11 +169,35 @@ def render_context_build(
     return context
 
 
-def link_blocks_context(*, site: Site, streams: list, visible_pages: QuerySet) -> RenderContext:
-    """A context for menus and link lists: only their pages are loaded."""
-    refs = References()
+def link_blocks_context(
+    *, site: Site, streams: list, visible_pages: QuerySet, page_ids: set[int] = frozenset()
+) -> RenderContext:
+    """A context for menus and link lists: their pages (and ``page_ids``) are loaded."""
+    refs = References(page_ids=set(page_ids))
     for stream in streams:
         refs.update(link_blocks_references(stream=stream))
+    return RenderContext(
+        site=site, resolved=references_resolve(refs=refs, visible_pages=visible_pages)
+    )
+
+
+def authors_context(*, site: Site, authors: list, visible_pages: QuerySet) -> RenderContext:
+    """Avatars with renditions and the links in bios and profile lists, for many authors."""
+    refs = References()
+    for author in authors:
+        if author.avatar_id:
+            refs.image_ids.add(author.avatar_id)
+        refs.update(richtext_references(html=author.bio or ""))
+        refs.update(link_blocks_references(stream=author.links))
+    resolved = references_resolve(refs=refs, visible_pages=visible_pages)
+    for author in authors:
+        if author.avatar_id in resolved.images:
+            author.avatar = resolved.images[author.avatar_id]
+    return RenderContext(site=site, resolved=resolved)
+
+
+def redirects_context(*, site: Site, redirects: list, visible_pages: QuerySet) -> RenderContext:
+    refs = References(page_ids={r.redirect_page_id for r in redirects if r.redirect_page_id})
     return RenderContext(
         site=site, resolved=references_resolve(refs=refs, visible_pages=visible_pages)
     )

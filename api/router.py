@@ -5,9 +5,25 @@ Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from api.views import DocumentsViewSet, ImagesViewSet, PagesViewSet
+from api.views import (
+    AuthorsViewSet,
+    CategoriesViewSet,
+    DocumentsViewSet,
+    ImagesViewSet,
+    PagesViewSet,
+    PathViewSet,
+    RedirectsViewSet,
+    SiteViewSet,
+    TagsViewSet,
+)
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesViewSet)
 api_router.register_endpoint("images", ImagesViewSet)
 api_router.register_endpoint("documents", DocumentsViewSet)
+api_router.register_endpoint("authors", AuthorsViewSet)
+api_router.register_endpoint("categories", CategoriesViewSet)
+api_router.register_endpoint("tags", TagsViewSet)
+api_router.register_endpoint("redirects", RedirectsViewSet)
+api_router.register_endpoint("site", SiteViewSet)
+api_router.register_endpoint("path", PathViewSet)

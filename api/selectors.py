@@ -7,12 +7,13 @@ The definition ignores who is asking: the public API takes no credentials, so a 
 cache any answer for everyone.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 
-from blog.models import Author, BlogPostAuthor, BlogPostPage, BlogPostTag, Category
+from blog.models import Author, BlogPostAuthor, BlogPostTag, Category
 
 
 def pages_hidden_q() -> Q:
@@ -51,29 +52,24 @@ def pages_public(*, site: Site) -> QuerySet:
     return queryset
 
 
-def posts_public(*, site: Site) -> QuerySet:
-    """Visible posts of ``site`` as ``BlogPostPage`` rows."""
-    return BlogPostPage.objects.filter(pk__in=pages_public(site=site).values("pk"))
-
-
-def authors_with_post_counts(*, site: Site) -> QuerySet:
+def authors_with_post_counts(*, visible_pages: QuerySet) -> QuerySet:
     """Authors with ``post_count``: their visible posts only (drafts never count)."""
-    links = BlogPostAuthor.objects.filter(post__in=posts_public(site=site).values("pk"))
+    links = BlogPostAuthor.objects.filter(post__in=visible_pages.values("pk"))
     return Author.objects.annotate(
         post_count=Count("post_links", filter=Q(post_links__in=links.values("pk")), distinct=True)
     ).order_by("name", "id")
 
 
-def categories_with_post_counts(*, site: Site) -> QuerySet:
-    posts = posts_public(site=site).values("pk")
+def categories_with_post_counts(*, visible_pages: QuerySet) -> QuerySet:
+    posts = visible_pages.values("pk")
     return Category.objects.annotate(
         post_count=Count("posts", filter=Q(posts__in=posts), distinct=True)
     ).order_by("name", "id")
 
 
-def tags_with_post_counts(*, site: Site) -> QuerySet:
+def tags_with_post_counts(*, visible_pages: QuerySet) -> QuerySet:
     """Tags of at least one visible post, with that count; a draft's tags stay unlisted."""
-    tagged = BlogPostTag.objects.filter(content_object__in=posts_public(site=site).values("pk"))
+    tagged = BlogPostTag.objects.filter(content_object__in=visible_pages.values("pk"))
     return (
         Tag.objects.annotate(
             post_count=Count(
@@ -104,3 +100,22 @@ def collections_restricted_ids() -> set[int]:
     for path in paths:
         q |= Q(path__startswith=path)
     return set(Collection.objects.filter(q).values_list("id", flat=True))
+
+
+def redirects_public(*, site: Site, visible_pages: QuerySet) -> QuerySet:
+    """Redirects of ``site`` (or of every site) to a visible page or an external link."""
+    return Redirect.objects.filter(Q(site=site) | Q(site__isnull=True)).filter(
+        Q(redirect_page__in=visible_pages.values("pk"))
+        | (Q(redirect_page__isnull=True) & ~Q(redirect_link=""))
+    )
+
+
+def redirect_for_path(*, site: Site, html_path: str, visible_pages: QuerySet) -> Redirect | None:
+    """The redirect Wagtail's middleware would follow for ``html_path`` (site-specific first)."""
+    old_path = Redirect.normalise_path(html_path)
+    return (
+        redirects_public(site=site, visible_pages=visible_pages)
+        .filter(old_path=old_path)
+        .order_by(F("site").asc(nulls_last=True), "id")
+        .first()
+    )

@@ -14,14 +14,19 @@ field classes) and adds three things stock Wagtail lacks:
 
 from functools import cached_property
 
+from django.conf import settings
 from django.http import Http404
+from django.urls import path
+from rest_framework.fields import IntegerField
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from taggit.models import Tag
 from wagtail.api import APIField
 from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
-from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, Site
@@ -37,14 +42,34 @@ from api.fields import (
     ImageAltField,
     ImageField,
     ImageRenditionsField,
+    LinkListField,
     PostBodyField,
     PostTagsField,
+    RedirectLocationField,
+    RichTextHtmlField,
     SeoField,
+    SnippetUrlField,
 )
-from api.prefetch import render_context_build
+from api.prefetch import (
+    RenderContext,
+    authors_context,
+    link_blocks_context,
+    redirects_context,
+    render_context_build,
+)
 from api.renditions import RENDITION_SPECS
-from api.selectors import collections_restricted_ids, pages_public
-from blog.models import BlogIndexPage, BlogPostPage, HomePage
+from api.selectors import (
+    authors_with_post_counts,
+    categories_with_post_counts,
+    collections_restricted_ids,
+    pages_public,
+    redirect_for_path,
+    redirects_public,
+    tags_with_post_counts,
+)
+from api.streamfield import link_blocks_representation
+from blog.frontend import page_frontend_path, page_frontend_url
+from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
 
 COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
 
@@ -81,11 +106,7 @@ class PublicAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        allowed = {
-            "listing_view": self.listing_parameters,
-            "detail_view": self.detail_parameters,
-            "find_view": self.find_parameters,
-        }.get(self.action, self.listing_parameters)
+        allowed = getattr(self, self.action.removesuffix("_view") + "_parameters")
         self.params = filters.query_parameters_check(query=request.GET, allowed=allowed)
 
     def perform_content_negotiation(self, request, force=False):
@@ -276,9 +297,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return queryset.select_related("locale")
 
     def get_object(self):
-        if int(self.kwargs["pk"]) > filters.MAX_ID:
-            raise Http404("not found")
         if not hasattr(self, "_cached_object"):
+            if int(self.kwargs["pk"]) > filters.MAX_ID:
+                raise Http404("not found")
             base = self.get_base_queryset().select_related("locale")
             try:
                 page = base.get(pk=self.kwargs["pk"])
@@ -287,12 +308,15 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             self._cached_object = page.specific
         return self._cached_object
 
-    def find_object(self, queryset, request):
+    def page_for_path(self, html_path: str):
         """``html_path`` is matched on stored URL paths: one query, no page ``route()`` code."""
+        segments = [part for part in html_path.split("/") if part]
+        url_path = self.site.root_page.url_path + "".join(f"{part}/" for part in segments)
+        return self.get_base_queryset().filter(url_path=url_path).first()
+
+    def find_object(self, queryset, request):
         if "html_path" in self.params:
-            segments = [part for part in self.params["html_path"].split("/") if part]
-            url_path = self.site.root_page.url_path + "".join(f"{part}/" for part in segments)
-            return self.get_base_queryset().filter(url_path=url_path).first()
+            return self.page_for_path(self.params["html_path"])
         if "id" in self.params:
             return self.get_base_queryset().filter(pk=self.params["id"]).first()
         return None
@@ -318,14 +342,109 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return self.get_paginated_response(serializer.data)
 
     def detail_view(self, request, pk):
-        page = self.get_object()
+        return Response(self.page_detail(self.get_object()))
+
+    def page_detail(self, page) -> dict:
+        self._cached_object = page
         self.render_context = render_context_build(
             site=self.site,
             pages=[page],
             fields=self._serializer_fields(),
             visible_pages=self.public_pages,
         )
-        return Response(self.get_serializer(page).data)
+        return self.get_serializer(page).data
+
+
+class PathViewSet(PagesViewSet):
+    """``/api/v2/path/?html_path=/blog/a-post/``: what a frontend router needs in one request.
+
+    Answers ``{"type": "page", "page": {...}}`` with the page's full detail (``fields``
+    works as on ``pages/<id>/``), ``{"type": "redirect", "redirect": {...}}`` when a
+    redirect matches the path, or 404.
+    """
+
+    name = "path"
+    path_parameters = {**COMMON_PARAMETERS, "html_path": filters.parse_html_path}
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "path_view"}), name="lookup")]
+
+    def path_view(self, request):
+        if "html_path" not in self.params:
+            raise BadRequestError("html_path is required")
+        html_path = self.params["html_path"]
+        page = self.page_for_path(html_path)
+        if page is not None:
+            return Response({"type": "page", "page": self.page_detail(page.specific)})
+        redirect = redirect_for_path(
+            site=self.site, html_path=html_path, visible_pages=self.public_pages
+        )
+        if redirect is None:
+            raise Http404("not found")
+        context = redirects_context(
+            site=self.site, redirects=[redirect], visible_pages=self.public_pages
+        )
+        location = context.resolved.pages.get(redirect.redirect_page_id)
+        return Response(
+            {
+                "type": "redirect",
+                "redirect": {
+                    "location": page_frontend_url(page=location)
+                    if location is not None
+                    else redirect.redirect_link,
+                    "is_permanent": redirect.is_permanent,
+                },
+            }
+        )
+
+
+class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """``/api/v2/site/``: site name, root page, tagline, navigation menu, social profiles.
+
+    Menu items pointing at pages that are not visible are left out.
+    """
+
+    name = "site"
+    model = Site
+    site_parameters = {"site": filters.parse_site}
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "site_view"}), name="detail")]
+
+    def site_view(self, request):
+        site = self.site
+        visible_pages = pages_public(site=site)
+        site_settings = SiteSettings.objects.filter(site=site).order_by("pk").first()
+        streams = [site_settings.menu, site_settings.social_profiles] if site_settings else []
+        context = link_blocks_context(
+            site=site, streams=streams, visible_pages=visible_pages, page_ids={site.root_page_id}
+        )
+        root = context.resolved.pages.get(site.root_page_id)
+        return Response(
+            {
+                "site_name": site.site_name or settings.WAGTAIL_SITE_NAME,
+                "frontend_base_url": settings.FRONTEND_BASE_URL,
+                "tagline": site_settings.tagline if site_settings else "",
+                "root_page": {
+                    "id": root.pk,
+                    "title": root.title,
+                    "html_url": page_frontend_url(page=root),
+                    "html_path": page_frontend_path(page=root),
+                }
+                if root is not None
+                else None,
+                "menu": link_blocks_representation(
+                    stream=site_settings.menu if site_settings else [],
+                    resolved=context.resolved,
+                ),
+                "social_profiles": link_blocks_representation(
+                    stream=site_settings.social_profiles if site_settings else [],
+                    resolved=context.resolved,
+                ),
+            }
+        )
 
 
 MEDIA_LISTING_PARAMETERS = {
@@ -381,3 +500,185 @@ class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
 
 class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):
     """``/api/v2/documents/``: documents in public collections."""
+
+
+SNIPPET_LISTING_PARAMETERS = {
+    **COMMON_PARAMETERS,
+    "limit": filters.parse_limit,
+    "offset": filters.parse_offset,
+    "order": filters.parse_order(filters.SNIPPET_ORDER_FIELDS),
+    "slug": filters.parse_slug,
+}
+SNIPPET_FIND_PARAMETERS = {
+    **COMMON_PARAMETERS,
+    "id": filters.parse_id,
+    "slug": filters.parse_slug,
+}
+
+
+class SnippetViewSetMixin(PublicAPIMixin):
+    """Authors, categories and tags: by name, with counts of visible posts only."""
+
+    filter_backends = [filters.SlugFilter, filters.OrderingFilter]
+    listing_parameters = SNIPPET_LISTING_PARAMETERS
+    find_parameters = SNIPPET_FIND_PARAMETERS
+    find_query_parameters = frozenset(["id", "slug"])
+    meta_fields = ["type", "detail_url"]
+
+    def default_ordering(self, queryset):
+        return queryset.order_by("name", "id")
+
+    def get_object(self):
+        if int(self.kwargs["pk"]) > filters.MAX_ID:
+            raise Http404("not found")
+        return super().get_object()
+
+    def find_object(self, queryset, request):
+        if "slug" in self.params:
+            return queryset.filter(slug=self.params["slug"]).first()
+        if "id" in self.params:
+            return queryset.filter(pk=self.params["id"]).first()
+        return None
+
+    @cached_property
+    def public_pages(self):
+        return pages_public(site=self.site)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["render"] = getattr(self, "render_context", None)
+        return context
+
+    def render_context_for(self, objects: list) -> RenderContext:
+        return RenderContext(site=self.site)
+
+    def listing_view(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        objects = list(self.paginate_queryset(queryset))
+        self.render_context = self.render_context_for(objects)
+        serializer = self.get_serializer(objects, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def detail_view(self, request, pk):
+        instance = self.get_object()
+        self.render_context = self.render_context_for([instance])
+        return Response(self.get_serializer(instance).data)
+
+
+POST_COUNT = APIField("post_count", serializer=IntegerField(read_only=True))
+
+
+class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/authors/``: authors with bio HTML, avatar, links and ``post_count``."""
+
+    name = "authors"
+    model = Author
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        "job_title",
+        APIField("bio", serializer=RichTextHtmlField()),
+        APIField("avatar", serializer=ImageField()),
+        APIField("links", serializer=LinkListField()),
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="authors")),
+    ]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "name",
+        "slug",
+        "job_title",
+        "avatar",
+        "post_count",
+        "url",
+    ]
+
+    def get_queryset(self):
+        return authors_with_post_counts(visible_pages=self.public_pages)
+
+    def render_context_for(self, objects):
+        return authors_context(site=self.site, authors=objects, visible_pages=self.public_pages)
+
+
+class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/categories/``: categories with ``post_count`` (visible posts only)."""
+
+    name = "categories"
+    model = Category
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        "description",
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="categories")),
+    ]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "name",
+        "slug",
+        "description",
+        "post_count",
+        "url",
+    ]
+
+    def get_queryset(self):
+        return categories_with_post_counts(visible_pages=self.public_pages)
+
+
+class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/tags/``: tags of at least one visible post, with that ``post_count``."""
+
+    name = "tags"
+    model = Tag
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="tags")),
+    ]
+    listing_default_fields = ["id", "type", "detail_url", "name", "slug", "post_count", "url"]
+
+    def get_queryset(self):
+        return tags_with_post_counts(visible_pages=self.public_pages)
+
+
+class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/redirects/``: the site's redirects, so a frontend can honour them.
+
+    Redirects to pages resolve to the page's frontend URL; a redirect to a page that is
+    not visible is left out.
+    """
+
+    name = "redirects"
+    model = Redirect
+    filter_backends = [filters.OrderingFilter]
+    listing_parameters = {
+        **COMMON_PARAMETERS,
+        "limit": filters.parse_limit,
+        "offset": filters.parse_offset,
+    }
+    find_parameters = {**COMMON_PARAMETERS, "id": filters.parse_id}
+    find_query_parameters = frozenset(["id"])
+    body_fields = [
+        "id",
+        "old_path",
+        APIField("location", serializer=RedirectLocationField()),
+        "is_permanent",
+    ]
+    listing_default_fields = ["id", "type", "detail_url", "old_path", "location", "is_permanent"]
+
+    def default_ordering(self, queryset):
+        return queryset.order_by("old_path", "id")
+
+    def get_queryset(self):
+        return redirects_public(site=self.site, visible_pages=self.public_pages)
+
+    def render_context_for(self, objects):
+        return redirects_context(site=self.site, redirects=objects, visible_pages=self.public_pages)

@@ -55,8 +55,8 @@ def test_draft_is_hidden(api, make_post):
 
 def test_scheduled_post_is_hidden(api, make_post):
     post = make_post(title="Scheduled post", live=False, tags=("later",))
-    revision = post.save_revision(approved_go_live_at=timezone.now() + datetime.timedelta(days=1))
-    revision.publish()
+    post.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    post.save_revision().publish()
     post.refresh_from_db()
     assert not post.live
 
