@@ -101,14 +101,24 @@ def references_resolve(*, refs: References, visible_pages: QuerySet) -> Resolved
 
 
 def render_context_build(
-    *, site: Site, pages: list, fields: set[str], visible_pages: QuerySet
+    *,
+    site: Site,
+    pages: list,
+    fields: set[str],
+    visible_pages: QuerySet,
+    from_database: bool = True,
 ) -> RenderContext:
-    """Preload what ``fields`` of ``pages`` render; attach loaded images to their pages."""
+    """Preload what ``fields`` of ``pages`` render; attach loaded images to their pages.
+
+    ``from_database=False`` is for drafts built in memory (preview): their authors, tags
+    and categories live in the object itself and must not be replaced by stored rows.
+    """
     context = RenderContext(site=site)
-    if "locale" in fields:  # search results and ``.specific`` drop ``select_related``
-        prefetch_related_objects(pages, "locale")
     posts = [page for page in pages if isinstance(page, BlogPostPage)]
-    _posts_prefetch(posts=posts, fields=fields)
+    if from_database:
+        if "locale" in fields:  # search results and ``.specific`` drop ``select_related``
+            prefetch_related_objects(pages, "locale")
+        _posts_prefetch(posts=posts, fields=fields)
 
     refs = References()
     wants_seo = "seo" in fields

@@ -5,6 +5,7 @@ Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``).
 
 from wagtail.api.v2.router import WagtailAPIRouter
 
+from api.preview import PreviewViewSet
 from api.views import (
     AuthorsViewSet,
     CategoriesViewSet,
@@ -27,3 +28,4 @@ api_router.register_endpoint("tags", TagsViewSet)
 api_router.register_endpoint("redirects", RedirectsViewSet)
 api_router.register_endpoint("site", SiteViewSet)
 api_router.register_endpoint("path", PathViewSet)
+api_router.register_endpoint("preview", PreviewViewSet)

@@ -261,6 +261,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             return queryset.order_by("-publication_date", "-id")
         return queryset.order_by("path")
 
+    # Pages come from stored rows; preview serves drafts built in memory instead.
+    from_database = True
+
     def get_root_page(self):
         return self.site.root_page
 
@@ -351,6 +354,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             pages=[page],
             fields=self._serializer_fields(),
             visible_pages=self.public_pages,
+            from_database=self.from_database,
         )
         return self.get_serializer(page).data
 

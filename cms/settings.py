@@ -255,6 +255,17 @@ WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEO_SEP = "|"
 
 # ---------------------------------------------------------------------------------------
+# Headless API v2 and preview (api/, blog/preview.py)
+# ---------------------------------------------------------------------------------------
+# Seconds a preview token (and the unsaved draft it points at) stays valid.
+# https://docs.djangoproject.com/en/5.2/topics/signing/#verifying-timestamped-values
+PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=300)
+# The frontend route the admin's Preview opens, with ?token=...&id=...&type=... appended
+# (e.g. a Next.js draft-mode route handler).
+# https://nextjs.org/docs/app/guides/draft-mode
+HEADLESS_PREVIEW_URL = env.str("HEADLESS_PREVIEW_URL", default=f"{FRONTEND_BASE_URL}/api/preview")
+
+# ---------------------------------------------------------------------------------------
 # CORS (django-cors-headers): the API only, origins from the environment.
 # ---------------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list(

@@ -113,14 +113,14 @@ POSTS = f"{API}/pages/"
         ),
     ],
 )
-def test_bad_parameter_is_400_naming_it(api, blog, url, params, message):
+def test_bad_parameter_is_400_naming_it(api, site_tree, url, params, message):
     response = api.get(url, params)
 
     assert response.status_code == 400, response.content
     assert response.json() == {"message": message}
 
 
-def test_repeated_parameter_is_400(api, blog):
+def test_repeated_parameter_is_400(api, site_tree):
     response = api.get(f"{POSTS}?limit=1&limit=2")
 
     assert response.status_code == 400
@@ -131,14 +131,15 @@ def test_repeated_parameter_is_400(api, blog):
     "url",
     [f"{POSTS}99999999999999/", f"{API}/images/99999999999999/", f"{POSTS}0/", f"{POSTS}12345/"],
 )
-def test_unknown_ids_are_404(api, blog, url):
+def test_unknown_ids_are_404(api, site_tree, url):
     response = api.get(url)
 
     assert response.status_code == 404
     assert response.json() == {"message": "not found"}
 
 
-def test_search_with_operators_and_quotes_never_fails(api, blog):
+def test_search_with_operators_and_quotes_never_fails(api, make_post):
+    make_post(title="Quotes and operators")
     for query in ['"unterminated', "a & b | !c", "(((", "ñandú 🙂", "' OR 1=1 --", "\\"]:
         for operator in ("and", "or"):
             response = api.get(POSTS, {"search": query, "search_operator": operator})

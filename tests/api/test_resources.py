@@ -196,7 +196,7 @@ def test_path_lookup_follows_redirects_and_404s(api, redirects):
         ),
     ],
 )
-def test_bad_parameters_are_400(api, blog, url, params, message):
+def test_bad_parameters_are_400(api, site_tree, url, params, message):
     response = api.get(url, params)
 
     assert response.status_code == 400, response.content
