@@ -64,15 +64,16 @@ def _ancestor_paths(*, path: str) -> list[str]:
 
 def ancestors_load(*, pages: list) -> dict[int, list]:
     """Each page's live ancestors (root first, the page itself last) in one query."""
-    paths = {path for page in pages for path in _ancestor_paths(path=page.path)}
+    paths = {path for page in pages for path in _ancestor_paths(path=page.path or "")}
     by_path = {
         ancestor.path: ancestor
         for ancestor in Page.objects.filter(path__in=paths).live().order_by("path")
     }
     result = {}
     for page in pages:
-        chain = [by_path[p] for p in _ancestor_paths(path=page.path)[:-1] if p in by_path]
-        result[page.pk] = [*chain, page]
+        chain = [by_path[p] for p in _ancestor_paths(path=page.path or "")[:-1] if p in by_path]
+        # A page previewed before its first save has no place in the tree yet.
+        result[page.pk] = [*chain, page] if page.depth else []
     return result
 
 
