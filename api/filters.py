@@ -87,6 +87,12 @@ def parse_moment(value: str, *, name: str, end_of_day: bool = False) -> datetime
         ) from e
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not 1 < moment.year < 9999:
+        raise BadRequestError(f"{name} must be a date between the years 2 and 9998")
     return moment
 
 

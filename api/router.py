@@ -1,10 +1,13 @@
 """The headless API router, mounted at /api/v2/ before Wagtail's catch-all URL.
 
-Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``).
+Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``), plus the
+OpenAPI schema and its Swagger UI (``api.docs``).
 """
 
+from django.urls import path
 from wagtail.api.v2.router import WagtailAPIRouter
 
+from api.docs import docs_view, schema_view
 from api.preview import PreviewViewSet
 from api.views import (
     AuthorsViewSet,
@@ -18,7 +21,19 @@ from api.views import (
     TagsViewSet,
 )
 
-api_router = WagtailAPIRouter("wagtailapi")
+
+class BlogAPIRouter(WagtailAPIRouter):
+    """Wagtail's router, with the schema and docs beside the endpoints."""
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("schema/", schema_view, name="schema"),
+            path("docs/", docs_view, name="docs"),
+        ]
+
+
+api_router = BlogAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesViewSet)
 api_router.register_endpoint("images", ImagesViewSet)
 api_router.register_endpoint("documents", DocumentsViewSet)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular_sidecar",  # Swagger UI's static files for /api/v2/docs/
     "corsheaders",
     "django_prometheus",
     "django.contrib.admin",
