@@ -18,6 +18,11 @@ def schema_view(request):
     return JsonResponse(api_schema(), json_dumps_params={"indent": 2})
 
 
+def not_found_view(request, *args, **kwargs):
+    """Any other URL under /api/v2/ is a JSON 404, not the page-serving catch-all's HTML."""
+    return JsonResponse({"message": "not found"}, status=404)
+
+
 @require_safe
 def docs_view(request):
     return render(request, "api/swagger_ui.html", {"schema_url": reverse("wagtailapi:schema")})

@@ -4,10 +4,10 @@ Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``), plu
 OpenAPI schema and its Swagger UI (``api.docs``).
 """
 
-from django.urls import path
+from django.urls import path, re_path
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from api.docs import docs_view, schema_view
+from api.docs import docs_view, not_found_view, schema_view
 from api.preview import PreviewViewSet
 from api.views import (
     AuthorsViewSet,
@@ -30,6 +30,7 @@ class BlogAPIRouter(WagtailAPIRouter):
             *super().get_urlpatterns(),
             path("schema/", schema_view, name="schema"),
             path("docs/", docs_view, name="docs"),
+            re_path(r"", not_found_view),
         ]
 
 

@@ -239,7 +239,16 @@ SCHEMAS = {
     },
     "PageListing": _listing("Page"),
     "MediaMeta": _object(
-        {"type": STRING, "detail_url": URL, "tags": {"type": "array"}, "download_url": URL}
+        {
+            "type": STRING,
+            "detail_url": URL,
+            "tags": {"type": "array", "items": STRING},
+            "download_url": {
+                "type": "string",
+                "description": "The original file: a path on this service, or an absolute "
+                "URL when media is on S3/CloudFront.",
+            },
+        }
     ),
     "MediaItem": _object(
         {

@@ -99,6 +99,8 @@ class PublicAPIMixin:
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    # Reads only; CORS preflights are answered by django-cors-headers before the view.
+    http_method_names = ["get", "head"]
     # name → parser, per action; see ``api.filters``.
     listing_parameters: dict = {}
     detail_parameters: dict = COMMON_PARAMETERS
@@ -106,7 +108,10 @@ class PublicAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        allowed = getattr(self, self.action.removesuffix("_view") + "_parameters")
+        allowed = getattr(self, (self.action or "").removesuffix("_view") + "_parameters", None)
+        if allowed is None:  # OPTIONS, TRACE...: not served, DRF answers 405 after this
+            self.params = {}
+            return
         self.params = filters.query_parameters_check(query=request.GET, allowed=allowed)
 
     def perform_content_negotiation(self, request, force=False):
