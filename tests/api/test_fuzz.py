@@ -1,6 +1,7 @@
 """Schema-driven fuzzing (schemathesis) against a live gunicorn on loopback.
 
-gunicorn serves the test database (committed data, so another process sees it) on a free
+gunicorn serves the test database (committed data, so another process sees it; the
+migrations' rows are restored afterwards by serialized rollback) on a free
 port in 8100-8199; schemathesis generates valid and invalid requests for every operation
 of /api/v2/schema/ and checks: no 5xx, every status and content type documented, every
 body valid against the schema. Examples are bounded and the seed fixed, so the run is
@@ -90,7 +91,7 @@ def gunicorn(blog):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="gunicorn must open the test database: needs PostgreSQL (SQLite tests run in memory)",
