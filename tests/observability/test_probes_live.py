@@ -1,7 +1,6 @@
 """Readiness under gunicorn when the database does not answer at all."""
 
 import socket
-import time
 
 import pytest
 
@@ -18,14 +17,13 @@ def test_readiness_fails_fast_when_the_database_hangs_and_liveness_stays_up(tmp_
         port = blackhole.getsockname()[1]
         env = {
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/blog",
-            "DATABASE_CONNECT_TIMEOUT": "5",
+            # Far above the client's 10 s timeout: only READYZ_DATABASE_TIMEOUT can answer in time.
+            "DATABASE_CONNECT_TIMEOUT": "60",
             "READYZ_DATABASE_TIMEOUT": "1",
         }
         with Gunicorn(env=env, workers=1, tmp_path=tmp_path) as app:
-            started = time.monotonic()
+            # Bounded by READYZ_DATABASE_TIMEOUT (the body says so), not the connect timeout.
             first = http_get(f"{app.url}/readyz", timeout=10)
-            # Bounded by READYZ_DATABASE_TIMEOUT, not the 5 s connect timeout.
-            assert time.monotonic() - started < 4.5
             second = http_get(f"{app.url}/readyz", timeout=10)
             live = http_get(f"{app.url}/healthz")
     assert first.status == 503
