@@ -6,3 +6,7 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = "CMS"
+
+    def ready(self):
+        # Wire the blocklist's cache invalidation to BlockedNetwork saves and deletes.
+        from cms import ip_blocklist  # noqa: F401
