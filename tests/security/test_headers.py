@@ -16,7 +16,7 @@ COMMON = {
 def csp(response) -> dict[str, str]:
     """The Content-Security-Policy as {directive: sources}."""
     directives = (part.strip() for part in response["Content-Security-Policy"].split(";"))
-    return dict((d.split(" ", 1) + [""])[:2] for d in directives if d)
+    return dict(([*d.split(" ", 1), ""])[:2] for d in directives if d)
 
 
 def assert_common_headers(response):
@@ -71,9 +71,7 @@ def test_https_responses_carry_hsts(client, settings, site_tree):
     settings.SECURE_HSTS_SECONDS = 31_536_000
     response = client.get("/api/v2/pages/", headers={"x-forwarded-proto": "https"})
     assert response.status_code == 200
-    assert response["Strict-Transport-Security"] == (
-        "max-age=31536000; includeSubDomains; preload"
-    )
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     # Never over plain HTTP (browsers ignore it there, and it would pin a wrong host).
     assert "Strict-Transport-Security" not in client.get("/api/v2/pages/")
 

@@ -49,9 +49,7 @@ def test_forged_forwarded_for_does_not_dodge_a_block(client, site_tree, settings
     assert get(client, ip="203.0.113.5", forwarded="198.51.100.1").status_code == 403
 
 
-def test_the_table_is_read_once_then_cached_and_refreshed_on_change(
-    db, django_assert_num_queries
-):
+def test_the_table_is_read_once_then_cached_and_refreshed_on_change(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert not ip_is_blocked(ip="192.0.2.1")
     with django_assert_num_queries(0):
