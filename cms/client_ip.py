@@ -22,7 +22,8 @@ from django.http import HttpRequest
 REQUEST_ATTRIBUTE = "client_ip"
 # An address nobody can be: used when even REMOTE_ADDR is missing or malformed, so the
 # request is still limited (all such requests share one bucket) rather than exempt.
-UNKNOWN_CLIENT_IP = "0.0.0.0"  # noqa: S104 - a sentinel value, never bound to
+# A sentinel value, never bound to (hence the lint exemptions).
+UNKNOWN_CLIENT_IP = "0.0.0.0"  # noqa: S104  # nosec B104
 # More entries than any real proxy chain produces; longer headers are not parsed at all.
 MAX_FORWARDED_ENTRIES = 32
 

@@ -25,6 +25,9 @@ https://owasp.org/www-project-secure-headers/
 
 from django.conf import settings
 
+# Set on responses whose CSP this middleware wrote (a view's own policy is left alone).
+CSP_MARKER = "_csp_from_security_headers"
+
 
 def content_security_policy_for_path(*, path: str, framing: str) -> str:
     """The CSP header value for a response to ``path`` whose X-Frame-Options is
@@ -54,10 +57,14 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.headers.setdefault("Permissions-Policy", settings.SECURITY_PERMISSIONS_POLICY)
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            content_security_policy_for_path(
+        # Wagtail renders a preview by passing a second, inner request through the whole
+        # middleware stack, then marks the outer response SAMEORIGIN: a policy this
+        # middleware set on the inner pass is recomputed here for the final response.
+        if "Content-Security-Policy" not in response.headers or getattr(
+            response, CSP_MARKER, False
+        ):
+            response.headers["Content-Security-Policy"] = content_security_policy_for_path(
                 path=request.path, framing=response.headers["X-Frame-Options"]
-            ),
-        )
+            )
+            setattr(response, CSP_MARKER, True)
         return response

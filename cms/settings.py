@@ -392,8 +392,12 @@ SECURITY_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), fullscreen=(self)"
 )
-# Editors' e-mail hashes are not sent to gravatar.com; the admin shows initials.
+# The admin calls no third party: editors' e-mail hashes are not sent to gravatar.com
+# (the admin shows initials), and it does not poll releases.wagtail.org (upgrades come
+# through uv.lock and CI). Both would also need connect-src/img-src holes in the CSP.
+# https://docs.wagtail.org/en/7.4/reference/settings.html#wagtail-gravatar-provider-url
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Client IP (cms.client_ip): how many proxies in front append to X-Forwarded-For and are
 # believed. 0 locally (the header is ignored), 1 behind the ALB.
@@ -435,7 +439,8 @@ AXES_HANDLER = (
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )
-# Failed attempts are logged as one line each; the username is kept, the password never.
+# Failed attempts are logged one line each, with username and address masked
+# (AXES_SENSITIVE_PARAMETERS) and the password never.
 AXES_VERBOSE = True
 
 # Uploads: images only in raster formats Pillow decodes (no SVG: it can carry script),

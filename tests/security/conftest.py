@@ -7,10 +7,12 @@ it binds a free port in this area's range (8600-8699) on 127.0.0.1.
 """
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -117,11 +119,13 @@ def _copy_database(*, django_db_blocker, suffix: str, workdir: Path) -> tuple[st
 
 
 @pytest.fixture(scope="module")
-def live_server_env(django_db_setup, django_db_blocker, tmp_path_factory):
+def live_server_env(django_db_setup, django_db_blocker):
     """Environment for a gunicorn or a management command on a seeded copy of the
     test database: five demo posts, one of them password-restricted, and an editor."""
     suffix = f"live_{os.getpid()}_{int(time.time() * 1000) % 1_000_000}"
-    workdir = tmp_path_factory.mktemp("live")
+    # Not pytest's tmp_path_factory: other pytest runs on this machine prune its
+    # directories, and this one must outlive the whole module.
+    workdir = Path(tempfile.mkdtemp(prefix="blog-security-live-"))
     database_url, drop = _copy_database(
         django_db_blocker=django_db_blocker, suffix=suffix, workdir=workdir
     )
@@ -151,6 +155,8 @@ def live_server_env(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     yield env
     drop()
+    if not os.environ.get("KEEP_LIVE_LOGS"):
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def gunicorn_start(*, env: dict, port: int, extra_env: dict | None = None) -> subprocess.Popen:

@@ -83,3 +83,29 @@ def test_wagtail_preview_may_be_framed_by_the_admin_only(client, editor, make_po
     response = client.get(url)
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert csp(response)["frame-ancestors"] == "'self'"
+
+
+def test_a_policy_set_on_an_inner_pass_follows_the_final_framing(rf):
+    """Wagtail's preview renders the page through the middleware stack once more inside
+    the admin's preview view, then marks the outer response SAMEORIGIN."""
+    from django.http import HttpResponse
+
+    from cms.security_headers import SecurityHeadersMiddleware
+
+    inner = SecurityHeadersMiddleware(lambda request: HttpResponse("page"))
+    response = inner(rf.get("/blog/a-post/"))
+    assert csp(response)["frame-ancestors"] == "'none'"
+
+    def preview_view(request):
+        response["X-Frame-Options"] = "SAMEORIGIN"  # what Wagtail's decorator does
+        return response
+
+    outer = SecurityHeadersMiddleware(preview_view)
+    final = outer(rf.get("/admin/pages/3/edit/preview/"))
+    assert csp(final)["frame-ancestors"] == "'self'"
+    # A policy a view sets itself is kept as it is.
+    own = HttpResponse("x", headers={"Content-Security-Policy": "default-src 'none'"})
+    assert (
+        SecurityHeadersMiddleware(lambda request: own)(rf.get("/x/"))["Content-Security-Policy"]
+        == "default-src 'none'"
+    )
