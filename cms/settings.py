@@ -290,6 +290,10 @@ LOGGING = {
 # Check with `manage.py check --deploy --fail-level WARNING` (the test suite runs it).
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 # ---------------------------------------------------------------------------------------
+# Old keys still accepted for signatures while a new DJANGO_SECRET_KEY rolls out.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key-fallbacks
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 # Health probes: never redirected, blocked or rate limited (cms.ip_blocklist).
 SECURITY_PROBE_PATHS = ("/healthz", "/readyz")
 
