@@ -72,9 +72,11 @@ def draft_post(make_post):
 
 SEED_SCRIPT = """
 import os
+from django.core.management import call_command
 from django.contrib.auth import get_user_model
 from wagtail.models import PageViewRestriction
 from blog.models import BlogPostPage
+call_command("seed_demo", posts=5, seed=3, verbosity=0)
 user_model = get_user_model()
 if not user_model.objects.filter(username="editor").exists():
     user_model.objects.create_superuser(
@@ -118,7 +120,7 @@ def _copy_database(*, django_db_blocker, suffix: str, workdir: Path) -> tuple[st
         return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server_env(django_db_setup, django_db_blocker):
     """Environment for a gunicorn or a management command on a seeded copy of the
     test database: five demo posts, one of them password-restricted, and an editor."""
@@ -143,13 +145,6 @@ def live_server_env(django_db_setup, django_db_blocker):
         "PYTHONPATH": str(REPO),
     }
     manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "seed_demo", "--posts", "5", "--seed", "3"],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
     subprocess.run(
         [*manage, "shell", "-c", SEED_SCRIPT], cwd=REPO, env=env, check=True, capture_output=True
     )
