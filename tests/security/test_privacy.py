@@ -82,3 +82,27 @@ def test_the_published_text_is_served_not_the_pending_edit(client, content):
     response = client.get(f"/api/v2/pages/{content['public'].pk}/")
     assert response.status_code == 200
     assert response.json()["title"] == "Public hello"
+
+
+def registered_endpoints() -> list[str]:
+    """Every endpoint the API router serves (WagtailAPIRouter keeps them by name)."""
+    from api.router import api_router
+
+    return sorted(api_router._endpoints)
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "editor"])
+def test_no_endpoint_shows_drafts_or_restricted_pages(client, editor, content, signed_in):
+    """A sweep over whatever endpoints the API registers, with the parameters that widen
+    what a listing shows."""
+    extra = credentials_for(client, editor) if signed_in else {}
+    endpoints = registered_endpoints()
+    assert {"pages", "images", "documents"} <= set(endpoints)
+    for name in endpoints:
+        for query in ("", "?fields=*", "?search=roadmap", "?search=Unannounced", "?limit=100"):
+            url = f"/api/v2/{name}/{query}"
+            response = client.get(url, **extra)
+            assert response.status_code < 500, url
+            body = response.content.decode()
+            for secret in SECRETS:
+                assert secret not in body, (url, secret)
