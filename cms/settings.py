@@ -12,6 +12,7 @@ Wagtail settings reference: https://docs.wagtail.org/en/7.4/reference/settings.h
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -353,10 +354,13 @@ CSP_MEDIA_SOURCES = env.list(
         else []
     ),
 )
-# Embeds the editor previews in the admin (Wagtail's oEmbed finders).
+# What the admin may frame: the frontend (the preview panel shows the draft there) and
+# the embeds editors preview (Wagtail's oEmbed finders).
+_frontend_origin = "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_BASE_URL))
 CSP_FRAME_SOURCES = env.list(
     "CSP_FRAME_SOURCES",
     default=[
+        _frontend_origin,
         "https://www.youtube.com",
         "https://www.youtube-nocookie.com",
         "https://player.vimeo.com",

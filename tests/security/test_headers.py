@@ -109,3 +109,14 @@ def test_a_policy_set_on_an_inner_pass_follows_the_final_framing(rf):
         SecurityHeadersMiddleware(lambda request: own)(rf.get("/x/"))["Content-Security-Policy"]
         == "default-src 'none'"
     )
+
+
+def test_api_docs_may_run_their_own_scripts_only(client, db):
+    """Swagger UI at /api/v2/docs/ loads its bundle and init script from this origin;
+    inline scripts stay forbidden."""
+    response = client.get("/api/v2/docs/")
+    policy = csp(response)
+    assert policy["script-src"] == "'self'"
+    assert policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'none'"
