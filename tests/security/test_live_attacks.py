@@ -127,6 +127,12 @@ def test_odd_methods_on_the_api_are_refused_without_errors(server, method):
         assert b'"message"' in body
 
 
+def test_a_plain_options_request_is_answered_without_errors(server):
+    """OPTIONS without CORS preflight headers reaches the view itself."""
+    status, _, _ = request(server, "OPTIONS", "/api/v2/pages/")
+    assert status in (200, 204, 405)
+
+
 @pytest.mark.parametrize(
     "headers",
     [
