@@ -175,6 +175,9 @@ def gunicorn_start(*, env: dict, port: int, extra_env: dict | None = None) -> su
             "GUNICORN_BIND_HOST": "127.0.0.1",
             "GUNICORN_WORKERS": "1",
             "GUNICORN_THREADS": "4",
+            # No metrics exporter (its port is shared by every server on this machine).
+            "METRICS_PORT": "0",
+            "PROMETHEUS_MULTIPROC_DIR": str(Path(env["LIVE_LOG_DIR"]) / f"prometheus-{port}"),
             **(extra_env or {}),
         },
         stdout=subprocess.DEVNULL,
