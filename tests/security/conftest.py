@@ -158,6 +158,8 @@ def gunicorn_start(*, env: dict, port: int, extra_env: dict | None = None) -> su
     """Start gunicorn (the project's own config) on 127.0.0.1:port and wait until it
     answers. Its log goes to a file (a pipe nobody reads would fill up and stall it)."""
     log_path = Path(env["LIVE_LOG_DIR"]) / f"gunicorn-{port}.log"
+    metrics_dir = Path(env["LIVE_LOG_DIR"]) / f"prometheus-{port}"
+    metrics_dir.mkdir(exist_ok=True)
     log = log_path.open("wb")
     process = subprocess.Popen(
         [
@@ -177,7 +179,7 @@ def gunicorn_start(*, env: dict, port: int, extra_env: dict | None = None) -> su
             "GUNICORN_THREADS": "4",
             # No metrics exporter (its port is shared by every server on this machine).
             "METRICS_PORT": "0",
-            "PROMETHEUS_MULTIPROC_DIR": str(Path(env["LIVE_LOG_DIR"]) / f"prometheus-{port}"),
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             **(extra_env or {}),
         },
         stdout=subprocess.DEVNULL,
