@@ -10,6 +10,7 @@ Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 Wagtail settings reference: https://docs.wagtail.org/en/7.4/reference/settings.html
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -439,8 +440,21 @@ IP_BLOCKLIST_CACHE_SECONDS = env.int("IP_BLOCKLIST_CACHE_SECONDS", default=60)
 
 # API rate limits (cms.throttling), counted per client IP in the default cache (Redis).
 # https://www.django-rest-framework.org/api-guide/throttling/
-API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
-PREVIEW_RATE_LIMIT = env.str("PREVIEW_RATE_LIMIT", default="30/min")
+# `off` disables a limit (load tests from one address); anything else must be DRF's
+# "<count>/<second|minute|hour|day>" and is checked here, at start.
+
+
+def _rate_limit(name: str, default: str) -> str | None:
+    value = env.str(name, default=default).strip()
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 600/min (or be off), not {value!r}.")
+    return value
+
+
+API_RATE_LIMIT = _rate_limit("API_RATE_LIMIT", "600/min")
+PREVIEW_RATE_LIMIT = _rate_limit("PREVIEW_RATE_LIMIT", "30/min")
 PREVIEW_PATH_PREFIX = "/api/v2/preview/"
 REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [

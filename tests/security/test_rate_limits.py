@@ -123,3 +123,28 @@ def test_a_cache_outage_lets_requests_through(client, site_tree, rates, settings
         assert [client.get("/api/v2/pages/").status_code for _ in range(3)] == [200] * 3
     finally:
         throttling.SimpleRateThrottle.cache = original
+
+
+def test_off_disables_a_limit(client, site_tree, rates):
+    rates(api=None)
+    assert [client.get("/api/v2/pages/").status_code for _ in range(5)] == [200] * 5
+
+
+@pytest.mark.parametrize("value", ["lots", "600", "0/min", "600/fortnight", "-1/min"])
+def test_a_malformed_rate_stops_the_start_and_names_the_variable(value):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import cms.settings"],
+        cwd=REPO,
+        env={**os.environ, "API_RATE_LIMIT": value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT must look like 600/min" in result.stderr
