@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import JsonResponse
@@ -40,7 +41,13 @@ def blocked_networks_from_database() -> tuple[str, ...]:
     """The admin-edited ranges, through the cache (one cache read per request)."""
     cidrs = cache.get(CACHE_KEY)
     if cidrs is None:
-        cidrs = tuple(BlockedNetwork.objects.values_list("network", flat=True))
+        try:
+            cidrs = tuple(BlockedNetwork.objects.values_list("network", flat=True))
+        except DatabaseError:
+            # A database outage must not turn every request (static files, the error
+            # pages) into a 500 here: IP_BLOCKLIST still applies; retry next request.
+            logger.warning("IP blocklist table unavailable; applying IP_BLOCKLIST only")
+            return ()
         cache.set(CACHE_KEY, cidrs, settings.IP_BLOCKLIST_CACHE_SECONDS)
     return tuple(cidrs)
 

@@ -14,10 +14,15 @@ SECRET_PATTERNS = {
     "Slack token": re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
     # A password inside a URL, unless it is an obvious placeholder.
     "password in a URL": re.compile(
-        r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:(?!pass\b|password\b|secret\b|\$|\{|<|\*)"
-        r"[^/\s@'\"]{4,}@"
+        r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:"
+        r"(?!(?i:pass|password|secret|changeme|example)\b|\$|\{|<|\*)[^/\s@'\"]{4,}@"
     ),
 }
+
+# Tests and the chart's CI values feed throwaway URLs with made-up passwords to what they
+# test; the shapes that are unmistakably real credentials are still searched there.
+FIXTURE_PATHS = ("tests/", "charts/blog/ci/")
+FIXTURE_TOLERATED = {"password in a URL"}
 
 
 def test_no_credentials_in_tracked_files():
@@ -31,6 +36,8 @@ def test_no_credentials_in_tracked_files():
             continue
         text = path.read_text(errors="ignore")
         for kind, pattern in SECRET_PATTERNS.items():
+            if kind in FIXTURE_TOLERATED and name.decode().startswith(FIXTURE_PATHS):
+                continue
             found += [f"{name.decode()}: {kind}: {m.group(0)[:40]}" for m in pattern.finditer(text)]
     assert found == []
 
