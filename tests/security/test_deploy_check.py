@@ -23,7 +23,10 @@ def deploy_check(**overrides) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CSRF_", "SESSION_"))
+        # Production's own variables only; no leftovers of other tests (PROMETHEUS_*).
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_", "REDIS_", "CSRF_", "SESSION_", "PROMETHEUS_")
+        )
     }
     env.update(PRODUCTION_ENV, **overrides)
     return subprocess.run(
