@@ -28,7 +28,7 @@ from cms.models import BlockedNetwork
 logger = logging.getLogger(__name__)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-CACHE_KEY = "security:ip-blocklist:v1"
+CACHE_KEY = "security:ip-blocklist:v2"
 
 
 @lru_cache(maxsize=8)
@@ -39,16 +39,19 @@ def ip_networks_parse(*, cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
 
 def blocked_networks_from_database() -> tuple[str, ...]:
     """The admin-edited ranges, through the cache (one cache read per request)."""
-    cidrs = cache.get(CACHE_KEY)
-    if cidrs is None:
-        try:
-            cidrs = tuple(BlockedNetwork.objects.values_list("network", flat=True))
-        except DatabaseError:
-            # A database outage must not turn every request (static files, the error
-            # pages) into a 500 here: IP_BLOCKLIST still applies; retry next request.
-            logger.warning("IP blocklist table unavailable; applying IP_BLOCKLIST only")
-            return ()
-        cache.set(CACHE_KEY, cidrs, settings.IP_BLOCKLIST_CACHE_SECONDS)
+    # Stored in a dict: some cache wrappers (django-prometheus's) read a falsy value,
+    # such as an empty tuple, as a miss.
+    entry = cache.get(CACHE_KEY)
+    if entry is not None:
+        return tuple(entry["cidrs"])
+    try:
+        cidrs = tuple(BlockedNetwork.objects.values_list("network", flat=True))
+    except DatabaseError:
+        # A database outage must not turn every request (static files, the error
+        # pages) into a 500 here: IP_BLOCKLIST still applies; retry next request.
+        logger.warning("IP blocklist table unavailable; applying IP_BLOCKLIST only")
+        return ()
+    cache.set(CACHE_KEY, {"cidrs": cidrs}, settings.IP_BLOCKLIST_CACHE_SECONDS)
     return tuple(cidrs)
 
 
@@ -64,7 +67,7 @@ def blocked_networks_cache_prime(*, cidrs: tuple[str, ...] = ()) -> None:
     table and an empty cache, and primes the cache so request query counts are those of
     production, where the entry is almost always warm.
     """
-    cache.set(CACHE_KEY, tuple(cidrs), settings.IP_BLOCKLIST_CACHE_SECONDS)
+    cache.set(CACHE_KEY, {"cidrs": tuple(cidrs)}, settings.IP_BLOCKLIST_CACHE_SECONDS)
 
 
 def ip_is_blocked(*, ip: str) -> bool:
