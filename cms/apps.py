@@ -23,3 +23,6 @@ class CmsConfig(AppConfig):
 
         request_finished.connect(request_context_clear, dispatch_uid="cms.request_id.clear")
         page_published.connect(page_published_receiver, dispatch_uid="cms.metrics.page_published")
+
+        # Wire the blocklist's cache invalidation to BlockedNetwork saves and deletes.
+        from cms import ip_blocklist  # noqa: F401

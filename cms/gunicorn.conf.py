@@ -27,7 +27,8 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-bind = f"{os.environ.get('GUNICORN_BIND_HOST', '0.0.0.0')}:{_int('PORT', 8000)}"  # noqa: S104 - a container listens on all interfaces
+# A container listens on all interfaces (hence the lint exemptions).
+bind = f"{os.environ.get('GUNICORN_BIND_HOST', '0.0.0.0')}:{_int('PORT', 8000)}"  # noqa: S104  # nosec B104
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", 3)
 threads = _int("GUNICORN_THREADS", 2)
@@ -45,7 +46,8 @@ control_socket_disable = not _control_socket
 if _control_socket:
     control_socket = _control_socket
 # Heartbeat files on tmpfs, not on a (possibly read-only or slow) container disk.
-_shm = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for worker heartbeats
+# gunicorn's documented choice for worker heartbeats (hence the lint exemptions).
+_shm = "/dev/shm"  # noqa: S108  # nosec B108
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)
 # Load the app in each worker after fork: telemetry and connections are made per process.
 preload_app = False

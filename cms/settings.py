@@ -10,7 +10,10 @@ Django settings reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 Wagtail settings reference: https://docs.wagtail.org/en/7.4/reference/settings.html
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -83,13 +86,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
     # Outermost: every response, probes included, carries the request id.
     "cms.request_id.RequestIdMiddleware",
+    # Security headers on every response, probes and refusals included.
+    "cms.security_headers.SecurityHeadersMiddleware",
     # Probes are answered before host checks, HTTPS redirect, blocklist and metrics.
     "cms.health.HealthCheckMiddleware",
+    "cms.ip_blocklist.IPBlocklistMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # django-axes wants to be last among the middlewares that may answer a login.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -302,14 +311,6 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # ---------------------------------------------------------------------------------------
-# HTTPS and sessions
-# ---------------------------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-
-# ---------------------------------------------------------------------------------------
 # Observability: logs, metrics, probes. Tracing is set up per gunicorn worker by
 # cms.telemetry from the SDK's own OTEL_* variables (README, "Observability").
 # ---------------------------------------------------------------------------------------
@@ -355,3 +356,189 @@ for _database in DATABASES.values():
     _database["ENGINE"] = _PROMETHEUS_DATABASE_ENGINES.get(_database["ENGINE"], _database["ENGINE"])
 for _cache in CACHES.values():
     _cache["BACKEND"] = _PROMETHEUS_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])
+
+# ---------------------------------------------------------------------------------------
+# Security: HTTPS behind the ALB, cookies and sessions, headers, client IP, IP blocklist,
+# rate limits, admin login lockout, uploads. SECURITY.md explains the threat model.
+# Check with `manage.py check --deploy --fail-level WARNING` (the test suite runs it).
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+# ---------------------------------------------------------------------------------------
+# Old keys still accepted for signatures while a new DJANGO_SECRET_KEY rolls out.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key-fallbacks
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
+# Health probes: never redirected, blocked or rate limited (cms.ip_blocklist).
+SECURITY_PROBE_PATHS = ("/healthz", "/readyz")
+
+# The ALB terminates TLS and says so in X-Forwarded-Proto; gunicorn only passes the
+# header on from FORWARDED_ALLOW_IPS.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes come over plain HTTP from the kubelet and the ALB: answer them, never redirect.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-redirect-exempt
+SECURE_REDIRECT_EXEMPT = [rf"^{path.lstrip('/')}/?$" for path in SECURITY_PROBE_PATHS]
+# HSTS: a year by default (what preload lists require); 0 turns it off.
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#referrer-policy
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# https://docs.djangoproject.com/en/5.2/ref/clickjacking/ (Wagtail's preview views
+# override this to SAMEORIGIN for the editor's preview iframe).
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: secure (HTTPS only) outside debug, never readable by scripts, not sent on
+# cross-site subrequests. Wagtail's admin reads the CSRF token from the page, not the
+# cookie, so the CSRF cookie can be HttpOnly too.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#sessions
+SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# An hour of inactivity ends an editor's session (the cookie is renewed on each request),
+# and so does closing the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Headers (cms.security_headers). Each CSP is a list of directives; frame-ancestors is
+# added per response from X-Frame-Options.
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
+SECURITY_API_PATH_PREFIX = "/api/"
+SECURITY_CSP_DOCS_PATHS = ("/api/v2/docs/",)
+# Media may come from S3 or a CDN in front of it; editors see it in the admin.
+CSP_MEDIA_SOURCES = env.list(
+    "CSP_MEDIA_SOURCES",
+    default=(
+        [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+        if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN
+        else ["https://*.amazonaws.com"]
+        if AWS_STORAGE_BUCKET_NAME
+        else []
+    ),
+)
+# What the admin may frame: the frontend (the preview panel shows the draft there) and
+# the embeds editors preview (Wagtail's oEmbed finders).
+_frontend_origin = "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_BASE_URL))
+CSP_FRAME_SOURCES = env.list(
+    "CSP_FRAME_SOURCES",
+    default=[
+        _frontend_origin,
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
+SECURITY_CSP_API = [
+    "default-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+]
+SECURITY_CSP_DOCS = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+]
+SECURITY_CSP_DEFAULT = [
+    "default-src 'self'",
+    # Wagtail 7.4's admin still renders inline <script> (date pickers, inline panels).
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    " ".join(["img-src 'self' data: blob:", *CSP_MEDIA_SOURCES]),
+    " ".join(["media-src 'self'", *CSP_MEDIA_SOURCES]),
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    " ".join(["frame-src 'self'", *CSP_FRAME_SOURCES]),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+]
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Permissions-Policy
+SECURITY_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), fullscreen=(self)"
+)
+# The admin calls no third party: editors' e-mail hashes are not sent to gravatar.com
+# (the admin shows initials), and it does not poll releases.wagtail.org (upgrades come
+# through uv.lock and CI). Both would also need connect-src/img-src holes in the CSP.
+# https://docs.wagtail.org/en/7.4/reference/settings.html#wagtail-gravatar-provider-url
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Client IP (cms.client_ip): how many proxies in front append to X-Forwarded-For and are
+# believed. 0 locally (the header is ignored), 1 behind the ALB.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# IP blocklist (cms.ip_blocklist): CIDRs from here plus Settings → Blocked networks.
+IP_BLOCKLIST = env.list("IP_BLOCKLIST", default=[])
+IP_BLOCKLIST_CACHE_SECONDS = env.int("IP_BLOCKLIST_CACHE_SECONDS", default=60)
+
+# API rate limits (cms.throttling), counted per client IP in the default cache (Redis).
+# https://www.django-rest-framework.org/api-guide/throttling/
+# `off` disables a limit (load tests from one address); anything else must be DRF's
+# "<count>/<second|minute|hour|day>" and is checked here, at start.
+
+
+def _rate_limit(name: str, default: str) -> str | None:
+    value = env.str(name, default=default).strip()
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 600/min (or be off), not {value!r}.")
+    return value
+
+
+API_RATE_LIMIT = _rate_limit("API_RATE_LIMIT", "600/min")
+PREVIEW_RATE_LIMIT = _rate_limit("PREVIEW_RATE_LIMIT", "30/min")
+PREVIEW_PATH_PREFIX = "/api/v2/preview/"
+REST_FRAMEWORK = {
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cms.throttling.ClientIPRateThrottle",
+        "cms.throttling.PreviewRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT, "preview": PREVIEW_RATE_LIMIT},
+    "EXCEPTION_HANDLER": "cms.throttling.api_exception_handler",
+}
+
+# Admin login lockout (django-axes): per client IP and, separately, per username.
+# Attempts are kept in Redis when REDIS_URL is set, else in the database.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.client_ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.login_lockout.login_lockout_response"
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+# Failed attempts are logged one line each, with username and address masked
+# (AXES_SENSITIVE_PARAMETERS) and the password never.
+AXES_VERBOSE = True
+
+# Uploads: images only in raster formats Pillow decodes (no SVG: it can carry script),
+# bounded in bytes (WAGTAILIMAGES_MAX_UPLOAD_SIZE above) and in pixels (decompression
+# bombs); request bodies other than files bounded too.
+# https://docs.wagtail.org/en/7.4/reference/settings.html#images
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

@@ -1,0 +1,81 @@
+"""API rate limits per client IP, counted in the shared cache (Redis in production).
+
+Two DRF throttles, both in ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` so every API
+viewset gets them without naming them:
+
+- ``ClientIPRateThrottle`` (scope ``api``, ``API_RATE_LIMIT``): every API request.
+- ``PreviewRateThrottle`` (scope ``preview``, ``PREVIEW_RATE_LIMIT``): only requests under
+  ``/api/v2/preview/``, whose tokens are worth guessing; a viewset may also list it in its
+  own ``throttle_classes``.
+
+Both key on ``cms.client_ip.client_ip_from_request``, never on DRF's own
+``get_ident`` (which believes the whole ``X-Forwarded-For`` header when
+``NUM_PROXIES`` is unset), and on nothing the client controls, such as credentials or
+cookies. DRF stores each bucket in Django's default cache; django-redis ignores Redis
+errors there, so a Redis outage lets requests through instead of failing them.
+
+https://www.django-rest-framework.org/api-guide/throttling/
+"""
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import exception_handler
+
+from cms.client_ip import client_ip_from_request
+
+
+class ClientIPRateThrottle(SimpleRateThrottle):
+    """Limit every API request per client IP, e.g. ``600/min``."""
+
+    scope = "api"
+
+    def get_rate(self):
+        # Read the rate when the throttle is made, not when the class is imported
+        # (DRF's class attribute), so a settings change takes effect everywhere.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": client_ip_from_request(request=request),
+        }
+
+
+class PreviewRateThrottle(ClientIPRateThrottle):
+    """Limit preview-token requests per client IP, far below ordinary reads.
+
+    Applies only under ``PREVIEW_PATH_PREFIX`` so it can sit in the default throttle
+    classes of every viewset; elsewhere it returns no key, which DRF reads as "not
+    throttled".
+    """
+
+    scope = "preview"
+
+    def get_cache_key(self, request, view):
+        if not request.path.startswith(settings.PREVIEW_PATH_PREFIX):
+            return None
+        return super().get_cache_key(request, view)
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    """DRF's exception handler with the project's one error shape, ``{"message": ...}``.
+
+    Wagtail's API answers its own errors as ``{"message": ...}``; DRF's defaults
+    (throttling, unsupported methods, parse errors) say ``{"detail": ...}``. Same status,
+    same headers (``Retry-After`` on a 429), one shape for clients to read.
+    """
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.Throttled):
+        wait = exc.wait
+        response.data = {
+            "message": "Too many requests from this address. "
+            + (f"Try again in {int(wait) or 1} seconds." if wait else "Try again later.")
+        }
+    elif isinstance(response.data, dict) and set(response.data) == {"detail"}:
+        response.data = {"message": str(response.data["detail"])}
+    return response

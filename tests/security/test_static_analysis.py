@@ -1,0 +1,18 @@
+"""bandit finds nothing of medium severity or above in the application code."""
+
+import subprocess
+import sys
+
+from .conftest import REPO
+
+
+def test_bandit_is_clean_at_medium_severity():
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-r", "cms", "blog", "api", "-ll", "-f", "txt"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No issues identified." in result.stdout
