@@ -421,6 +421,11 @@ class ApiCacheMiddleware:
         else:
             response = self.get_response(request)
         api_cache_miss_record(endpoint=endpoint if response.status_code != 404 else "other")
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified:
+            # DRF's session authentication reads the (empty: no cookie was sent) session;
+            # that must not make SessionMiddleware add `Vary: Cookie` to a public answer.
+            session.accessed = False
         if not _response_is_cacheable(response):
             if response.status_code >= 400 and not response.has_header("Cache-Control"):
                 patch_cache_control(response, no_store=True)
