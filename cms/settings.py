@@ -240,7 +240,8 @@ STORAGES = {
 # ---------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Blog")
 # Used in notification emails and admin links to the live site.
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+PORT = env.int("PORT", default=8000)
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{PORT}")
 # The public site lives on the frontend: canonical URLs, sitemap and feeds point there.
 FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="http://localhost:3000").rstrip("/")
 WAGTAILSEARCH_BACKENDS = {

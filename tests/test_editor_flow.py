@@ -25,7 +25,7 @@ def editor_client(client, db):
     return client
 
 
-def _post_form(*, author, category, action: str) -> dict:
+def admin_post_form(*, author, category, action: str) -> dict:
     data = nested_form_data(
         {
             "title": "Shipping the headless blog",
@@ -72,7 +72,9 @@ def test_editor_writes_drafts_publishes_and_unpublishes(
     assert editor_client.get(add_url).status_code == 200
 
     # Save a draft: stored, not live, not in the API.
-    response = editor_client.post(add_url, _post_form(author=author, category=category, action=""))
+    response = editor_client.post(
+        add_url, admin_post_form(author=author, category=category, action="")
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     post = BlogPostPage.objects.get(slug="shipping-the-headless-blog")
     assert not post.live
@@ -81,7 +83,7 @@ def test_editor_writes_drafts_publishes_and_unpublishes(
 
     # Publish from the edit view.
     edit_url = reverse("wagtailadmin_pages:edit", args=(post.pk,))
-    data = _post_form(author=author, category=category, action="action-publish")
+    data = admin_post_form(author=author, category=category, action="action-publish")
     data["post_authors-INITIAL_FORMS"] = "1"
     data["post_authors-0-id"] = str(post.post_authors.get().pk)
     response = editor_client.post(edit_url, data)
@@ -108,7 +110,7 @@ def test_admin_shows_validation_messages_an_editor_understands(
     editor_client, blog_index, author, category
 ):
     add_url = reverse("wagtailadmin_pages:add", args=("blog", "blogpostpage", blog_index.pk))
-    data = _post_form(author=author, category=category, action="action-publish")
+    data = admin_post_form(author=author, category=category, action="action-publish")
     data.update(nested_form_data({"body": streamfield([])}))
     response = editor_client.post(add_url, data)
     assert response.status_code == 200
