@@ -17,7 +17,7 @@ Fan-out is computed from the database, so it is exact rather than "flush everyth
 - an image or document: its endpoint, page listings and the pages that show it
   (featured and social images, body blocks), authors whose avatar it is;
 - site settings, SEO settings or a site: everything (every response carries them);
-- a redirect: path lookups and the redirects endpoint.
+- a redirect: path lookups, page listings and the redirects endpoint.
 """
 
 import logging
@@ -48,9 +48,10 @@ from blog.models import (
 
 logger = logging.getLogger(__name__)
 
-# Endpoints whose responses summarise pages (post counts, latest posts): any page change
-# invalidates them. Harmless for an endpoint that does not exist.
-PAGE_SUMMARY_ENDPOINTS = ("authors", "categories", "tags")
+# Endpoints whose responses summarise or point at pages: authors, categories and tags
+# (visible-post counts), the site (root page, navigation), path lookups and redirects
+# (target URLs). Any page change invalidates them; a name without an endpoint is harmless.
+PAGE_SUMMARY_ENDPOINTS = ("authors", "categories", "tags", "site", "path", "redirects")
 # Page saves that only move the draft pointer do not change what the API serves.
 DRAFT_ONLY_FIELDS = frozenset(
     {
@@ -256,7 +257,7 @@ def site_wide_changed(sender, instance=None, raw=False, **kwargs):
 def redirect_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    cache_invalidate_after_commit(tags={"ep:pages", "ep:redirects"})
+    cache_invalidate_after_commit(tags={"ep:pages", "ep:redirects", "ep:path"})
 
 
 def signal_receivers_connect() -> None:
