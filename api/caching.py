@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import InvalidCacheBackendError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -156,6 +157,14 @@ def _cache_call(operation: Callable[[], object]) -> object:
     return result
 
 
+def _api_cache():
+    """The ``api`` alias; the default cache where a configuration has no such alias."""
+    try:
+        return caches[CACHE_ALIAS]
+    except InvalidCacheBackendError:
+        return caches[DEFAULT_CACHE_ALIAS]
+
+
 def _tag_key(tag: str) -> str:
     return f"gen:{tag}"
 
@@ -196,7 +205,7 @@ def api_cache_generations_get(*, tags: Iterable[str]) -> dict[str, str] | None:
     tags = list(tags)
     if not _pending_flush():
         return None
-    cache = caches[CACHE_ALIAS]
+    cache = _api_cache()
     keys = {_tag_key(t): t for t in tags}
 
     def read() -> dict[str, str]:
@@ -236,7 +245,7 @@ def _pending_flush() -> bool:
         if not _pending_tags:
             return True
         tags = sorted(_pending_tags)
-    cache = caches[CACHE_ALIAS]
+    cache = _api_cache()
     token = _new_token()
     for start in range(0, len(tags), TAG_CHUNK):
         chunk = tags[start : start + TAG_CHUNK]
@@ -396,7 +405,7 @@ class ApiCacheMiddleware:
 
     def _public(self, request: HttpRequest) -> HttpResponse:
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
-        cache = caches[CACHE_ALIAS]
+        cache = _api_cache()
         key = None
         generations = None
         if settings.API_CACHE_ENABLED:
