@@ -42,13 +42,16 @@ def _locust(*, host: str, csv_prefix: Path, **thresholds: str) -> subprocess.Com
 
 
 @pytest.fixture
-def published(transactional_db, make_post, image):
+def published(make_post, image):
     for number in range(5):
         make_post(title=f"Load test post {number}", tags=("python", "redis"))
     return image
 
 
 @pytest.mark.slow
+# A live server needs committed data; serialized_rollback gives Wagtail's root page (made
+# by a migration) back to the tests that run after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_personas_run_clean_and_fold_ids_in_request_names(live_server, published, tmp_path):
     result = _locust(
         host=live_server.url,
@@ -68,6 +71,9 @@ def test_personas_run_clean_and_fold_ids_in_request_names(live_server, published
 
 
 @pytest.mark.slow
+# A live server needs committed data; serialized_rollback gives Wagtail's root page (made
+# by a migration) back to the tests that run after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_breached_threshold_fails_the_run(live_server, published, tmp_path):
     result = _locust(
         host=live_server.url,

@@ -21,7 +21,9 @@ def _version(title: str) -> int:
     reason="SQLite's shared in-memory test database locks tables across threads; "
     "CI runs this on PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test must give back Wagtail's
+# root page (made by a migration) to the tests that run after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_reader_sees_content_older_than_the_last_committed_publish(site_tree, make_post):
     post = make_post(title="Version 0")
     detail = f"/api/v2/pages/{post.pk}/"
