@@ -6,7 +6,7 @@ PORT ?= 8000
 POSTS ?= 50
 SEED ?= 1
 
-.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test
+.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -45,3 +45,15 @@ bench: install ## Stock Wagtail vs this project (cold, warm) vs a trivial view; 
 seed: install ## Seed demo content into the configured database
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --posts $(POSTS) --seed $(SEED)
+
+chart-sync: install ## Copy dashboard, alert rules and collector config from observability/ into the chart
+	$(PY) charts/sync_observability.py
+
+chart-test: install ## Helm lint/render/schema, Kubernetes schemas (EKS 1.31-1.34), Dockerfile and workflow lint
+	$(PY) charts/sync_observability.py --check
+	$(UV) run --locked pytest tests/chart tests/deploy
+
+deploy-lint: install ## hadolint, the GitHub workflow schema and actionlint (+ shellcheck)
+	$(UV) run --locked hadolint Dockerfile
+	$(UV) run --locked check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(UV) run --locked actionlint

@@ -26,3 +26,18 @@ def page_frontend_path(*, page) -> str:
 
 def page_frontend_url(*, page) -> str:
     return frontend_url(path=page_frontend_path(page=page))
+
+
+def category_frontend_url(*, slug: str) -> str:
+    """The frontend's listing of one category's posts (``/categories/<slug>/``)."""
+    return frontend_url(path=f"/categories/{slug}/")
+
+
+def tag_frontend_url(*, slug: str) -> str:
+    """The frontend's listing of one tag's posts (``/tags/<slug>/``)."""
+    return frontend_url(path=f"/tags/{slug}/")
+
+
+def author_frontend_url(*, slug: str) -> str:
+    """The frontend's page about one author (``/authors/<slug>/``)."""
+    return frontend_url(path=f"/authors/{slug}/")

@@ -30,6 +30,7 @@ from wagtail.search import index
 from wagtailseo.models import SeoMixin, SeoType, TwitterCard
 
 from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
+from blog.frontend import page_frontend_url
 from blog.services import post_excerpt, post_reading_time
 
 STRUCTURED_DATA_TYPES = [
@@ -82,6 +83,21 @@ class SeoPage(SeoMixin, Page):
     @property
     def seo_twitter_card_content(self) -> str:
         return self.twitter_card or self.seo_twitter_card.value
+
+    def get_sitemap_urls(self, request=None):
+        """Sitemap entries on the frontend's domain: search engines must index the frontend.
+
+        Wagtail's documented hook for sitemap entries:
+        https://docs.wagtail.org/en/7.4/reference/contrib/sitemaps.html#urls
+        """
+        lastmod = self.last_published_at or self.latest_revision_created_at
+        return [
+            {
+                "location": page_frontend_url(page=self),
+                # W3C datetime to the second (https://www.sitemaps.org/protocol.html#lastmoddef)
+                "lastmod": lastmod.replace(microsecond=0) if lastmod else None,
+            }
+        ]
 
 
 class HomePage(SeoPage):

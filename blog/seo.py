@@ -1,25 +1,33 @@
 """Everything a frontend puts in ``<head>`` for a page, with the fallbacks marketing expects.
 
-When marketing leaves a field empty: the description comes from the search description,
-else the intro or first paragraph cut at a word near 155 characters; the social image from
-the Promote tab's image, else the featured image, else the site default, at 1200x630; the
-canonical URL from ``FRONTEND_BASE_URL`` plus the page path. JSON-LD describes the page
-(``BlogPosting`` for posts, with authors as ``Person`` and the organisation as publisher)
-and its ``BreadcrumbList``.
+When marketing leaves a field empty: the title is the page title; the description is the
+intro or first paragraph cut at a word near 155 characters (a description marketing wrote is
+kept as written: the SEO report flags one over 160); the social image is the Promote tab's
+image, else the featured image, else the site default, cropped to 1200x630; the canonical
+URL is ``FRONTEND_BASE_URL`` plus the page path. JSON-LD describes the page (``BlogPosting``
+for posts, with Google's required and recommended properties: headline, dates, authors as
+``Person``, image, publisher with logo) and its ``BreadcrumbList``.
+
+Google's article structured data: https://developers.google.com/search/docs/appearance/structured-data/article
+Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-data/breadcrumb
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
-from wagtailseo.models import SeoSettings
+from wagtailseo.models import SeoSettings, TwitterCard
 
-from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
+from blog.frontend import author_frontend_url, frontend_url, page_frontend_path, page_frontend_url
+from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
 TITLE_LENGTH = 60
 SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+# Google: a logo that fits 600x60 px (https://developers.google.com/search/docs/appearance/structured-data/logo).
+LOGO_SPEC = "max-600x60|format-png"
 SCHEMA_CONTEXT = "https://schema.org"
 
 
@@ -36,19 +44,24 @@ def seo_settings_for(*, site: Site | None) -> SeoSettings | None:
 
 
 def page_seo_title(*, page) -> str:
-    return page.seo_title or page.title
+    """The SEO title from the Promote tab, else the page title."""
+    return (page.seo_title or "").strip() or page.title
 
 
 def page_seo_description(*, page) -> str:
-    """Search description, else the intro or first paragraph, cut near 155 characters."""
-    if page.search_description:
-        return truncate_at_word(text=page.search_description.strip(), length=DESCRIPTION_LENGTH)
-    body = getattr(page, "body", None) or []
-    return post_excerpt(intro=getattr(page, "intro", ""), body=body, length=DESCRIPTION_LENGTH)
+    """The search description as written, else the intro or first paragraph cut near 155."""
+    written = (page.search_description or "").strip()
+    if written:
+        return written
+    intro = getattr(page, "intro", "") or ""
+    # Only read the body (a deferred StreamField in listings) when there is no intro.
+    body = (getattr(page, "body", None) or []) if not intro.strip() else []
+    return post_excerpt(intro=intro, body=body, length=DESCRIPTION_LENGTH)
 
 
 def page_canonical_url(*, page) -> str:
-    return page.canonical_url or page_frontend_url(page=page)
+    """The canonical URL from the Promote tab, else the page's URL on the frontend."""
+    return (getattr(page, "canonical_url", "") or "").strip() or page_frontend_url(page=page)
 
 
 def _absolute_media_url(url: str) -> str:
@@ -56,6 +69,14 @@ def _absolute_media_url(url: str) -> str:
     if url.startswith(("http://", "https://")):
         return url
     return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"
+
+
+def _rendition(*, image, spec: str):
+    """The image's rendition, or None when its file is missing: metadata never breaks a page."""
+    try:
+        return image.get_rendition(spec)
+    except (SourceImageIOError, FileNotFoundError):
+        return None
 
 
 def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> SocialImage | None:
@@ -67,13 +88,23 @@ def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> Socia
     )
     if image is None:
         return None
-    rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
+    rendition = _rendition(image=image, spec=SOCIAL_IMAGE_SPEC)
+    if rendition is None:
+        return None
     return SocialImage(
         url=_absolute_media_url(rendition.url),
         width=rendition.width,
         height=rendition.height,
         alt=image.default_alt_text or image.title,
     )
+
+
+def site_social_profiles(*, site: Site | None) -> list[str]:
+    """The organisation's social profile URLs (Settings → Site settings), for ``sameAs``."""
+    if site is None:
+        return []
+    profiles = SiteSettings.for_site(site).social_profiles
+    return [block.value["url"] for block in profiles if block.value.get("url")]
 
 
 def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: list[str]) -> dict:
@@ -83,8 +114,8 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
         "url": frontend_url(path="/"),
     }
     logo = seo_settings.struct_org_logo if seo_settings else None
-    if logo is not None:
-        rendition = logo.get_rendition("max-600x60|format-png")
+    rendition = _rendition(image=logo, spec=LOGO_SPEC) if logo is not None else None
+    if rendition is not None:
         organisation["logo"] = {
             "@type": "ImageObject",
             "url": _absolute_media_url(rendition.url),
@@ -98,11 +129,8 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
 
 def page_breadcrumbs(*, page) -> dict:
     """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page."""
-    crumbs = [
-        ancestor
-        for ancestor in page.get_ancestors(inclusive=True).live().specific(defer=True)
-        if ancestor.depth > 1
-    ]
+    crumbs = list(page.get_ancestors().live().filter(depth__gt=1))
+    crumbs.append(page)
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "BreadcrumbList",
@@ -118,17 +146,32 @@ def page_breadcrumbs(*, page) -> dict:
     }
 
 
+def post_authors(*, page) -> list:
+    """A post's authors in byline order: from a prefetch when there is one, else one query."""
+    links = page.post_authors.all()
+    prefetched = "post_authors" in getattr(page, "_prefetched_objects_cache", {})
+    if page.pk and not prefetched and hasattr(links, "select_related"):
+        links = links.select_related("author")
+    return [link.author for link in links]
+
+
 def post_json_ld(
-    *, page, canonical: str, description: str, image: SocialImage | None, publisher: dict
+    *,
+    page,
+    canonical: str,
+    description: str,
+    image: SocialImage | None,
+    publisher: dict,
+    tags: list[str] | None = None,
 ) -> dict:
     """schema.org ``BlogPosting`` (or the type chosen on the Promote tab) for a post."""
     authors = [
         {
             "@type": "Person",
-            "name": link.author.name,
-            "url": frontend_url(path=f"/authors/{link.author.slug}/"),
+            "name": author.name,
+            "url": author_frontend_url(slug=author.slug),
         }
-        for link in page.post_authors.all()
+        for author in post_authors(page=page)
     ]
     published = page.publication_date or page.first_published_at
     modified = page.last_published_at or published
@@ -143,7 +186,7 @@ def post_json_ld(
         "dateModified": modified.isoformat() if modified else None,
         "author": authors,
         "publisher": publisher,
-        "keywords": [tag.name for tag in page.tags.all()],
+        "keywords": tags if tags is not None else [tag.name for tag in page.tags.all()],
         "articleSection": [category.name for category in page.categories.all()],
     }
     if image is not None:
@@ -154,15 +197,23 @@ def post_json_ld(
 def page_seo(
     *, page, site: Site | None = None, site_name: str = "", same_as: list[str] | None = None
 ) -> dict:
-    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD."""
+    """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD.
+
+    ``site`` defaults to the page's own site and ``same_as`` to its social profiles; a
+    listing that serialises many pages passes both once to save the queries.
+    """
+    if site is None:
+        site = page.get_site()
     seo_settings = seo_settings_for(site=site)
+    if same_as is None:
+        same_as = site_social_profiles(site=site)
     site_name = site_name or (site.site_name if site else "") or ""
     title = page_seo_title(page=page)
     description = page_seo_description(page=page)
     canonical = page_canonical_url(page=page)
     image = page_social_image(page=page, seo_settings=seo_settings)
     is_post = hasattr(page, "post_authors")
-    publisher = _organisation(seo_settings=seo_settings, site_name=site_name, same_as=same_as or [])
+    publisher = _organisation(seo_settings=seo_settings, site_name=site_name, same_as=same_as)
 
     open_graph = {
         "type": "article" if is_post else "website",
@@ -175,19 +226,22 @@ def page_seo(
         "image_height": image.height if image else None,
         "image_alt": image.alt if image else None,
     }
+    tags = [tag.name for tag in page.tags.all()] if is_post else []
     if is_post:
         published = page.publication_date or page.first_published_at
         open_graph["article_published_time"] = published.isoformat() if published else None
         open_graph["article_modified_time"] = (
             page.last_published_at.isoformat() if page.last_published_at else None
         )
-        open_graph["article_tags"] = [tag.name for tag in page.tags.all()]
+        open_graph["article_tags"] = tags
 
     twitter_site = (
         seo_settings.at_twitter_site if seo_settings and seo_settings.twitter_site else ""
     )
+    # A large-image card without an image renders as a blank box: fall back to the summary.
+    card = page.seo_twitter_card_content if image else TwitterCard.SUMMARY.value
     twitter = {
-        "card": page.seo_twitter_card_content,
+        "card": card,
         "title": title,
         "description": description,
         "image": image.url if image else None,
@@ -202,6 +256,7 @@ def page_seo(
             description=description,
             image=image,
             publisher=publisher,
+            tags=tags,
         )
     else:
         main_ld = {

