@@ -6,7 +6,8 @@ PORT ?= 8000
 POSTS ?= 50
 SEED ?= 1
 
-.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint
+.PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
+	grafana-schema
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -45,6 +46,20 @@ bench: install ## Stock Wagtail vs this project (cold, warm) vs a trivial view; 
 seed: install ## Seed demo content into the configured database
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --posts $(POSTS) --seed $(SEED)
+
+# JSON Schema of Grafana dashboards, generated from Grafana's own TypeScript types (no
+# Grafana server exists to import into); tests/observability/test_dashboard.py checks
+# observability/dashboards/blog.json against it. Cached in .cache/grafana/.
+GRAFANA_SCHEMA_DIR := .cache/grafana
+grafana-schema: ## Generate the Grafana dashboard JSON Schema (npm, ~20 s once)
+	@test -f $(GRAFANA_SCHEMA_DIR)/dashboard.schema.json || ( \
+	  mkdir -p $(GRAFANA_SCHEMA_DIR) && cd $(GRAFANA_SCHEMA_DIR) && \
+	  echo '{"private": true}' > package.json && \
+	  npm install --no-audit --no-fund --silent \
+	    @grafana/schema@13.2.3 ts-json-schema-generator@2.4.0 typescript@7.0.2 && \
+	  npx ts-json-schema-generator --no-type-check --type Dashboard \
+	    --path node_modules/@grafana/schema/dist/types/raw/dashboard/x/types.gen.d.ts \
+	    -o dashboard.schema.json )
 
 chart-sync: install ## Copy dashboard, alert rules and collector config from observability/ into the chart
 	$(PY) charts/sync_observability.py

@@ -42,6 +42,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from api.routing import api_read_replica_available, api_read_replica_routing
+from cms.metrics import api_cache_hit_record, api_cache_miss_record
 
 logger = logging.getLogger(__name__)
 
@@ -61,23 +62,6 @@ COLLECTION_SEGMENTS = frozenset({"find", "search"})
 CACHEABLE_STATUSES = frozenset({200, 301, 302})
 # Tag tokens are set in chunks so one huge fan-out never builds one giant command.
 TAG_CHUNK = 1000
-
-try:  # The observability module owns the metric names when it is present.
-    from cms.metrics import api_cache_hit_record, api_cache_miss_record
-except ImportError:  # pragma: no cover - depends on which modules are deployed
-    from prometheus_client import Counter
-
-    _API_CACHE_REQUESTS = Counter(
-        "blog_api_cache_requests",
-        "API response cache lookups, by result (hit or miss) and endpoint.",
-        ["result", "endpoint"],
-    )
-
-    def api_cache_hit_record(*, endpoint: str) -> None:
-        _API_CACHE_REQUESTS.labels(result="hit", endpoint=endpoint).inc()
-
-    def api_cache_miss_record(*, endpoint: str) -> None:
-        _API_CACHE_REQUESTS.labels(result="miss", endpoint=endpoint).inc()
 
 
 class CircuitBreaker:

@@ -17,6 +17,10 @@ The timeout chain (keep these in order; the Helm chart enforces them):
 """
 
 import os
+import tempfile
+from pathlib import Path
+
+from cms.logging import logging_config
 
 
 def _int(name: str, default: int) -> int:
@@ -46,6 +50,82 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _shm if os.path.isdir
 # Load the app in each worker after fork: telemetry and connections are made per process.
 preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
-errorlog = "-"
+
+# ---------------------------------------------------------------------------------------
+# Observability: JSON logs, Prometheus multiprocess metrics, OpenTelemetry after fork.
+# ---------------------------------------------------------------------------------------
+# One logging configuration (cms.logging) for gunicorn and Django: JSON lines on stdout.
+# The access line is structured by cms.access_log (probes left out, no query strings).
+# https://docs.gunicorn.org/en/stable/settings.html#logging
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = logging_config(
+    level=loglevel.upper(),
+    fmt=os.environ.get("LOG_FORMAT", "json").lower(),
+)
+logger_class = "cms.access_log.JsonAccessLogger"
+accesslog = None  # logconfig_dict turns the access log on and routes it to stdout
+errorlog = "-"
+
+# Prometheus: workers write samples to files in PROMETHEUS_MULTIPROC_DIR; the master
+# serves their sum on METRICS_PORT (0 turns the exporter off). Never on the public port.
+# https://prometheus.github.io/client_python/multiprocess/
+metrics_port = _int("METRICS_PORT", 9100)
+metrics_bind_host = os.environ.get("METRICS_BIND_HOST", bind.rsplit(":", 1)[0])
+
+
+def on_starting(server):
+    """Wipe (or make) the multiprocess directory before any worker writes to it.
+
+    Samples left by a previous run would be summed into this one's counters. The
+    variable is set here, before the workers fork and import prometheus_client, which
+    picks multiprocess mode at import.
+    """
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(configured or tempfile.mkdtemp(prefix="prometheus-"))
+    path.mkdir(parents=True, exist_ok=True)
+    # Only prometheus_client's sample files: the variable may name a shared directory.
+    for sample_file in path.glob("*.db"):
+        sample_file.unlink(missing_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def when_ready(server):
+    """Serve the workers' summed metrics from the master, on its own port.
+
+    An exporter that cannot start (port taken) is logged, never fatal: the site serves
+    without metrics rather than not at all.
+    """
+    if not metrics_port:
+        return
+    from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    try:
+        start_http_server(metrics_port, addr=metrics_bind_host, registry=registry)
+    except OSError:
+        server.log.exception("Metrics exporter could not listen on %s", metrics_port)
+    else:
+        server.log.info("Metrics on http://%s:%s/metrics", metrics_bind_host, metrics_port)
+
+
+def child_exit(server, worker):
+    """Let the exporter drop a dead worker's live gauges (counters keep their counts)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server, worker):
+    """Tracing is built per worker, after fork (cms.telemetry)."""
+    from cms.telemetry import telemetry_configure
+
+    telemetry_configure()
+
+
+def worker_exit(server, worker):
+    """Flush the worker's pending spans before it goes."""
+    from cms.telemetry import telemetry_enabled, telemetry_shutdown
+
+    if telemetry_enabled(environ=dict(os.environ)):
+        telemetry_shutdown()

@@ -85,6 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, probes included, carries the request id.
+    "cms.request_id.RequestIdMiddleware",
+    # Probes are answered before host checks, HTTPS redirect, blocklist and metrics.
+    "cms.health.HealthCheckMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -295,21 +299,6 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
 # ---------------------------------------------------------------------------------------
-# Logging: console in development; the observability work extends this.
-# ---------------------------------------------------------------------------------------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Wagtail runs its search and reference-index tasks inline and logs each at INFO.
-        "django_tasks": {"level": "WARNING"},
-    },
-}
-
-# ---------------------------------------------------------------------------------------
 # Performance: API response cache, HTTP/CDN caching, CDN purge, read replica
 # ---------------------------------------------------------------------------------------
 # The response cache (api/caching.py) stores public GET/HEAD responses under /api/v2/ in
@@ -393,3 +382,51 @@ if DATABASE_REPLICA_URL:
     }
     DATABASE_ROUTERS = ["api.routing.ApiReadReplicaRouter"]
 DATABASE_REPLICA_LAG = env.float("DATABASE_REPLICA_LAG", default=2.0)
+
+# ---------------------------------------------------------------------------------------
+# Observability: logs, metrics, probes. Tracing is set up per gunicorn worker by
+# cms.telemetry from the SDK's own OTEL_* variables (README, "Observability").
+# ---------------------------------------------------------------------------------------
+from cms.logging import logging_config  # noqa: E402 - the section's one import
+
+# One logging configuration for Django and gunicorn (cms/gunicorn.conf.py uses it too).
+# https://docs.djangoproject.com/en/5.2/topics/logging/#configuring-logging
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+# ``json`` (one object a line on stdout) in production; ``console`` for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# Readiness (/readyz): how long the database may take to answer before the pod is
+# reported not ready. Keep it below the probe's timeoutSeconds.
+READYZ_DATABASE_TIMEOUT = env.float("READYZ_DATABASE_TIMEOUT", default=2.0)
+
+# django-prometheus: metrics are served by the gunicorn master on METRICS_PORT
+# (cms/gunicorn.conf.py), never through the public URLconf.
+# https://github.com/django-commons/django-prometheus/blob/master/documentation/exports.md
+# Migration gauges would be computed at start in every worker; the migration Job and
+# its alert cover unapplied migrations.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Latency buckets (seconds), finer than the default below 500 ms where the API lives
+# and where the p95 alert's threshold sits.
+PROMETHEUS_LATENCY_BUCKETS = (
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5,
+    0.75, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"),
+)  # fmt: skip
+# Database and cache operation metrics: django-prometheus's drop-in wrappers of the
+# backends configured above (same behaviour, plus query/connection/hit/miss counters).
+# https://github.com/django-commons/django-prometheus#monitoring-your-databases
+_PROMETHEUS_DATABASE_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+
+_PROMETHEUS_CACHE_BACKENDS = {
+    "django_redis.cache.RedisCache": "django_prometheus.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": (
+        "django_prometheus.cache.backends.locmem.LocMemCache"
+    ),
+}
+for _database in DATABASES.values():
+    _database["ENGINE"] = _PROMETHEUS_DATABASE_ENGINES.get(_database["ENGINE"], _database["ENGINE"])
+for _cache in CACHES.values():
+    _cache["BACKEND"] = _PROMETHEUS_CACHE_BACKENDS.get(_cache["BACKEND"], _cache["BACKEND"])

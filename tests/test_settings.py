@@ -69,7 +69,8 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
     )
     assert result.returncode == 0, result.stderr
     for expected in [
-        "'ENGINE': 'django.db.backends.postgresql'",
+        # django-prometheus's drop-in wrapper of Django's backend (query metrics).
+        "'ENGINE': 'django_prometheus.db.backends.postgresql'",
         "'HOST': 'db.internal'",
         "'CONN_MAX_AGE': 60",
         "'CONN_HEALTH_CHECKS': True",
@@ -90,8 +91,10 @@ def test_redis_url_and_bucket_select_redis_cache_and_s3_media():
         "s.STORAGES['default']['BACKEND'], s.AWS_S3_CUSTOM_DOMAIN",
     )
     assert result.returncode == 0, result.stderr
+    # django-prometheus's subclass of django-redis's backend (hit/miss metrics).
     assert result.stdout.strip() == (
-        "django_redis.cache.RedisCache True storages.backends.s3.S3Storage media.example.com"
+        "django_prometheus.cache.backends.redis.RedisCache True "
+        "storages.backends.s3.S3Storage media.example.com"
     )
 
 

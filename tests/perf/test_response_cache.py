@@ -11,12 +11,8 @@ def detail(page) -> str:
 
 
 def _count(result: str, endpoint: str = "pages") -> float:
-    return (
-        REGISTRY.get_sample_value(
-            "blog_api_cache_requests_total", {"result": result, "endpoint": endpoint}
-        )
-        or 0.0
-    )
+    name = "blog_api_cache_hits_total" if result == "hit" else "blog_api_cache_misses_total"
+    return REGISTRY.get_sample_value(name, {"endpoint": endpoint}) or 0.0
 
 
 def test_second_read_of_a_listing_is_served_from_the_cache_without_sql(

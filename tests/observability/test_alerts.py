@@ -1,0 +1,89 @@
+"""Alert rules: valid, documented, and unit-tested on both sides of every boundary."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.observability.artefacts import ALERT_TESTS, ALERTS, README, alert_rules
+
+pytestmark = pytest.mark.skipif(not shutil.which("promtool"), reason="promtool not installed")
+
+REQUIRED_ALERTS = {
+    "BlogApiHighErrorRatio",  # error ratio > 1%
+    "BlogApiHighLatencyP95",  # p95 > 500 ms
+    "BlogApiServerErrors",  # 5xx > 10/min
+    "BlogApiHighCpu",  # CPU > 80%
+    "BlogApiHighMemory",  # memory > 85%
+    "BlogApiPodRestarting",
+    "BlogApiHpaAtMaximum",
+    "BlogApiMigrationJobFailed",
+}
+
+
+def _promtool(*args):
+    return subprocess.run(["promtool", *args], capture_output=True, text=True, check=False)
+
+
+def test_promtool_accepts_the_rules():
+    result = _promtool("check", "rules", str(ALERTS))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(alert_rules())} rules found" in result.stdout
+
+
+def test_promtool_unit_tests_pass():
+    files = sorted(str(path) for path in ALERT_TESTS.glob("*.yaml"))
+    assert files
+    result = _promtool("test", "rules", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
+def test_every_required_alert_exists_with_a_common_prefix():
+    names = [rule["alert"] for rule in alert_rules()]
+    assert set(names) == REQUIRED_ALERTS
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"BlogApi(?:[A-Z][a-z0-9]*)+", name) for name in names)
+
+
+@pytest.mark.parametrize("rule", alert_rules(), ids=lambda rule: rule["alert"])
+def test_every_alert_is_documented(rule):
+    assert rule["labels"]["severity"] in {"critical", "warning"}
+    assert rule["for"]
+    annotations = rule["annotations"]
+    assert annotations["summary"] and annotations["description"]
+    anchor = annotations["runbook_url"].split("#", 1)[1]
+    assert anchor == rule["alert"].lower()
+    headings = re.findall(r"^#+ (.+)$", README.read_text(), flags=re.MULTILINE)
+    assert rule["alert"] in headings, f"README has no runbook heading for {rule['alert']}"
+
+
+def _unit_tests():
+    for path in ALERT_TESTS.glob("*.yaml"):
+        yield from yaml.safe_load(path.read_text())["tests"]
+
+
+@pytest.mark.parametrize("rule", alert_rules(), ids=lambda rule: rule["alert"])
+def test_every_alert_is_tested_on_both_sides_of_its_threshold_and_for(rule):
+    """A firing case, a case just before ``for:`` elapses, and a below-threshold case."""
+    name = rule["alert"]
+    cases = [
+        (test, case)
+        for test in _unit_tests()
+        for case in test["alert_rule_test"]
+        if case["alertname"] == name
+    ]
+    firing = [case for _, case in cases if case["exp_alerts"]]
+    quiet = [case for _, case in cases if not case["exp_alerts"]]
+    assert firing, f"{name} is never expected to fire"
+    assert len(quiet) >= 2, f"{name} needs a pending case and a below-threshold case"
+    firing_tests = {id(test) for test, case in cases if case["exp_alerts"]}
+    assert any(id(test) not in firing_tests for test, _ in cases), (
+        f"{name} has no input series that stay below its threshold"
+    )
+    before_for = [
+        case for test, case in cases if id(test) in firing_tests and not case["exp_alerts"]
+    ]
+    assert before_for, f"{name} is not tested just before its for: elapses"
