@@ -7,7 +7,8 @@ DATABASE_URL and REDIS_URL are set (CI), SQLite and local memory otherwise.
 import io
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -16,11 +17,18 @@ from blog.demo_content import demo_site_ensure
 from blog.models import Author, BlogPostAuthor, BlogPostPage, Category
 
 
+def _caches_clear():
+    # Every alias: the API response cache and the per-process renditions cache too, so
+    # no test sees another's entries (ids repeat across tests).
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    _caches_clear()
     yield
-    cache.clear()
+    _caches_clear()
 
 
 @pytest.fixture(autouse=True)

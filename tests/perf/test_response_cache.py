@@ -131,3 +131,12 @@ def test_disabled_cache_still_sets_http_caching_headers(client, posts, settings)
     assert response["X-Cache"] == "miss"
     assert "s-maxage" in response["Cache-Control"]
     assert response["ETag"].startswith('"')
+
+
+def test_cache_hits_keep_their_view_label_in_request_metrics(client, posts):
+    labels = {"view": "wagtailapi:pages:listing", "method": "GET", "status": "200"}
+    name = "django_http_responses_total_by_status_view_method_total"
+    client.get(LIST)
+    before = REGISTRY.get_sample_value(name, labels) or 0.0
+    assert client.get(LIST)["X-Cache"] == "hit"
+    assert REGISTRY.get_sample_value(name, labels) == before + 1
