@@ -373,8 +373,27 @@ class ApiCacheMiddleware:
     headers and CORS still apply to cached responses.
     """
 
+    PROMETHEUS_AFTER = "django_prometheus.middleware.PrometheusAfterMiddleware"
+
     def __init__(self, get_response):
         self.get_response = get_response
+        # A hit returns before the inner Prometheus after-middleware would see it; run it
+        # on the hit so request metrics (by view and status, latency) count hits too.
+        self._metrics_after = None
+        if self.PROMETHEUS_AFTER in settings.MIDDLEWARE:
+            from django.utils.module_loading import import_string
+
+            after = import_string(self.PROMETHEUS_AFTER)
+            self._metrics_after = after(lambda request: request.api_cache_hit_response)
+
+    def _hit_measured(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if self._metrics_after is None:
+            return response
+        # Request metrics are labelled by view: resolve the URL (no SQL).
+        with contextlib.suppress(Resolver404):
+            request.resolver_match = resolve(request.path_info)
+        request.api_cache_hit_response = response
+        return self._metrics_after(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
@@ -405,13 +424,11 @@ class ApiCacheMiddleware:
                 entry = _cache_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
                     api_cache_hit_record(endpoint=endpoint)
-                    # Request metrics are labelled by view: resolve the URL (no SQL).
-                    with contextlib.suppress(Resolver404):
-                        request.resolver_match = resolve(request.path_info)
                     response = entry.to_response()
                     response["X-Cache"] = "hit"
                     response_mark_public(response=response)
-                    return _not_modified(request=request, response=response)
+                    response = _not_modified(request=request, response=response)
+                    return self._hit_measured(request, response)
         use_replica = api_read_replica_available()
         if use_replica:
             with api_read_replica_routing():
