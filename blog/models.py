@@ -31,6 +31,7 @@ from wagtailseo.models import SeoMixin, SeoType, TwitterCard
 
 from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
 from blog.frontend import page_frontend_url
+from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
 
 STRUCTURED_DATA_TYPES = [
@@ -83,6 +84,10 @@ class SeoPage(SeoMixin, Page):
     @property
     def seo_twitter_card_content(self) -> str:
         return self.twitter_card or self.seo_twitter_card.value
+
+    def serve_preview(self, request, mode_name):
+        """Headless: the preview is the frontend's rendering of this draft (``blog.preview``)."""
+        return preview_response(page=self)
 
     def get_sitemap_urls(self, request=None):
         """Sitemap entries on the frontend's domain: search engines must index the frontend.

@@ -127,9 +127,15 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
     return organisation
 
 
-def page_breadcrumbs(*, page) -> dict:
-    """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page."""
-    crumbs = list(page.get_ancestors().live().filter(depth__gt=1))
+def page_breadcrumbs(*, page, ancestors: list | None = None) -> dict:
+    """A ``BreadcrumbList`` of the page's live ancestors below the site root, then the page.
+
+    ``ancestors`` (live, root first) lets a listing load the ancestors of all its pages in
+    one query instead of one query per page; the page itself may be among them.
+    """
+    if ancestors is None:
+        ancestors = list(page.get_ancestors().live().filter(depth__gt=1))
+    crumbs = [a for a in ancestors if a is not page and a.depth and a.depth > 1]
     crumbs.append(page)
     return {
         "@context": SCHEMA_CONTEXT,
@@ -194,17 +200,28 @@ def post_json_ld(
     return data
 
 
+_LOOK_UP = object()
+
+
 def page_seo(
-    *, page, site: Site | None = None, site_name: str = "", same_as: list[str] | None = None
+    *,
+    page,
+    site: Site | None = None,
+    site_name: str = "",
+    same_as: list[str] | None = None,
+    seo_settings=_LOOK_UP,
+    ancestors: list | None = None,
 ) -> dict:
     """The API's ``seo`` object: title, description, canonical, Open Graph, Twitter, JSON-LD.
 
     ``site`` defaults to the page's own site and ``same_as`` to its social profiles; a
-    listing that serialises many pages passes both once to save the queries.
+    listing that serialises many pages passes both once to save the queries, along with
+    the site's ``seo_settings`` (or ``None``) and each page's live ``ancestors``.
     """
     if site is None:
         site = page.get_site()
-    seo_settings = seo_settings_for(site=site)
+    if seo_settings is _LOOK_UP:
+        seo_settings = seo_settings_for(site=site)
     if same_as is None:
         same_as = site_social_profiles(site=site)
     site_name = site_name or (site.site_name if site else "") or ""
@@ -273,5 +290,5 @@ def page_seo(
         "canonical_url": canonical,
         "og": open_graph,
         "twitter": twitter,
-        "json_ld": [main_ld, page_breadcrumbs(page=page)],
+        "json_ld": [main_ld, page_breadcrumbs(page=page, ancestors=ancestors)],
     }

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular_sidecar",  # Swagger UI's static files for /api/v2/docs/
     "corsheaders",
     "django_prometheus",
     "django.contrib.admin",
@@ -259,6 +260,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEO_SEP = "|"
+
+# ---------------------------------------------------------------------------------------
+# Headless API v2 and preview (api/, blog/preview.py)
+# ---------------------------------------------------------------------------------------
+# Seconds a preview token (and the unsaved draft it points at) stays valid.
+# https://docs.djangoproject.com/en/5.2/topics/signing/#verifying-timestamped-values
+PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=300)
+# The frontend route the admin's Preview opens, with ?token=...&id=...&type=... appended
+# (e.g. a Next.js draft-mode route handler).
+# https://nextjs.org/docs/app/guides/draft-mode
+HEADLESS_PREVIEW_URL = env.str("HEADLESS_PREVIEW_URL", default=f"{FRONTEND_BASE_URL}/api/preview")
 
 # ---------------------------------------------------------------------------------------
 # SEO surfaces: robots.txt, sitemap and feeds (blog/robots.py, blog/sitemaps.py,

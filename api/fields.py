@@ -1,0 +1,220 @@
+"""Serializer fields for what a frontend renders, one small class per field (as Wagtail does).
+
+Each field reads the ``RenderContext`` the view preloaded (``api.prefetch``) from the
+serializer context under ``"render"``, so no field queries the database per object.
+Composite fields accept nested selection (``fields=authors(name,slug)``); the view checks
+the names against ``sub_fields`` and each field keeps only those keys.
+"""
+
+from rest_framework.fields import Field
+
+from api.renditions import image_alt, image_representation
+from api.richtext import richtext_expand
+from api.streamfield import body_representation, link_blocks_representation
+from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
+from blog.seo import page_seo
+
+
+def _project(data: dict, keys: list[str] | None) -> dict:
+    if not keys or data is None:
+        return data
+    return {key: data[key] for key in data if key in keys}
+
+
+class ContextField(Field):
+    """A read-only field that renders the whole object from the preloaded context."""
+
+    sub_fields: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    @property
+    def render(self):
+        return self.context["render"]
+
+    @property
+    def selected(self) -> list[str] | None:
+        """Nested selection for this field, set by the view from ``fields=``."""
+        return getattr(self.parent, "nested_selection", {}).get(self.field_name)
+
+
+class FrontendUrlField(ContextField):
+    """``html_url``: where the page lives on the frontend, e.g. ``https://www.example.com/blog/a-post/``."""
+
+    def to_representation(self, page):
+        return page_frontend_url(page=page)
+
+
+class FrontendPathField(ContextField):
+    """``html_path``: the frontend path, e.g. ``/blog/a-post/`` (``find/?html_path=`` takes it)."""
+
+    def to_representation(self, page):
+        return page_frontend_path(page=page)
+
+
+class ImageField(ContextField):
+    """An image with renditions; ``null`` when unset. Example: ``featured_image``."""
+
+    sub_fields = ("id", "title", "alt", "width", "height", "renditions")
+
+    def to_representation(self, instance):
+        image = getattr(instance, self.field_name)
+        if image is None:
+            return None
+        return _project(image_representation(image=image), self.selected)
+
+
+class PostBodyField(ContextField):
+    """``body``: typed blocks with rich text as HTML and images with renditions."""
+
+    def to_representation(self, post):
+        return body_representation(stream=post.body, resolved=self.render.resolved)
+
+
+def author_representation(*, author, resolved) -> dict:
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "slug": author.slug,
+        "job_title": author.job_title,
+        "bio": richtext_expand(html=author.bio or "", resolved=resolved),
+        "avatar": image_representation(image=author.avatar) if author.avatar_id else None,
+        "links": link_blocks_representation(stream=author.links, resolved=resolved),
+        "url": frontend_url(path=f"/authors/{author.slug}/"),
+    }
+
+
+class AuthorsField(ContextField):
+    """``authors``: in byline order, each with bio HTML, avatar and profile links."""
+
+    sub_fields = ("id", "name", "slug", "job_title", "bio", "avatar", "links", "url")
+
+    def to_representation(self, post):
+        return [
+            _project(
+                author_representation(author=link.author, resolved=self.render.resolved),
+                self.selected,
+            )
+            for link in post.post_authors.all()
+        ]
+
+
+def category_representation(*, category) -> dict:
+    return {
+        "id": category.pk,
+        "name": category.name,
+        "slug": category.slug,
+        "url": frontend_url(path=f"/categories/{category.slug}/"),
+    }
+
+
+class CategoriesField(ContextField):
+    """``categories``: ``[{"id", "name", "slug", "url"}]`` ordered by name."""
+
+    sub_fields = ("id", "name", "slug", "url")
+
+    def to_representation(self, post):
+        categories = sorted(post.categories.all(), key=lambda item: (item.name, item.pk))
+        return [
+            _project(category_representation(category=category), self.selected)
+            for category in categories
+        ]
+
+
+def tag_representation(*, tag) -> dict:
+    return {
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": frontend_url(path=f"/tags/{tag.slug}/"),
+    }
+
+
+class PostTagsField(ContextField):
+    """``tags``: ``[{"name", "slug", "url"}]`` ordered by name (stock Wagtail: bare names)."""
+
+    sub_fields = ("name", "slug", "url")
+
+    def to_representation(self, post):
+        tags = sorted(post.tags.all(), key=lambda tag: (tag.name, tag.pk))
+        return [_project(tag_representation(tag=tag), self.selected) for tag in tags]
+
+
+class SeoField(ContextField):
+    """``seo``: title, description, canonical URL, Open Graph, Twitter card and JSON-LD."""
+
+    sub_fields = ("title", "description", "canonical_url", "og", "twitter", "json_ld")
+
+    def to_representation(self, page):
+        render = self.render
+        data = page_seo(
+            page=page,
+            site=render.site,
+            site_name=render.site.site_name if render.site else "",
+            same_as=render.same_as,
+            seo_settings=render.seo_settings,
+            ancestors=render.ancestors.get(page.pk),
+        )
+        return _project(data, self.selected)
+
+
+class ExcerptField(ContextField):
+    """``excerpt``: the intro, else the first paragraph, cut at a word near 155 characters."""
+
+    def to_representation(self, post):
+        return post.excerpt
+
+
+class ImageAltField(ContextField):
+    """``alt`` of an image: its default alt text, else its title."""
+
+    def to_representation(self, image):
+        return image_alt(image=image)
+
+
+class ImageRenditionsField(ContextField):
+    """``renditions`` of an image: ``{name: {"url", "width", "height"}}``."""
+
+    def to_representation(self, image):
+        return image_representation(image=image)["renditions"]
+
+
+class RichTextHtmlField(ContextField):
+    """A rich-text model field as frontend HTML (links resolved). Example: an author's ``bio``."""
+
+    def to_representation(self, instance):
+        html = getattr(instance, self.field_name) or ""
+        return richtext_expand(html=html, resolved=self.render.resolved)
+
+
+class LinkListField(ContextField):
+    """A StreamField of labelled links: ``[{"label", "url", "page"}]``."""
+
+    def to_representation(self, instance):
+        stream = getattr(instance, self.field_name)
+        return link_blocks_representation(stream=stream, resolved=self.render.resolved)
+
+
+class SnippetUrlField(ContextField):
+    """``url``: the snippet's page on the frontend, e.g. ``/authors/<slug>/``."""
+
+    def __init__(self, *, prefix: str, **kwargs):
+        self.prefix = prefix
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return frontend_url(path=f"/{self.prefix}/{instance.slug}/")
+
+
+class RedirectLocationField(ContextField):
+    """``location``: the frontend URL of the target page, or the external link."""
+
+    def to_representation(self, redirect):
+        page = self.render.resolved.pages.get(redirect.redirect_page_id)
+        if page is not None:
+            return page_frontend_url(page=page)
+        return redirect.redirect_link

@@ -1,0 +1,52 @@
+"""Images as a frontend uses them: several ready-made sizes with width, height and alt.
+
+Stock Wagtail gives StreamField images as bare ids and images elsewhere as a link to the
+original file; a frontend then needs a second request and still has no sized copies. Here
+every image carries the renditions below, loaded for a whole response at once with
+``Image.objects.prefetch_renditions`` (see ``api.prefetch``).
+"""
+
+from django.conf import settings
+
+from blog.seo import SOCIAL_IMAGE_SPEC
+
+# name → Wagtail filter spec (https://docs.wagtail.org/en/7.4/topics/images.html)
+RENDITION_SPECS = {
+    "thumbnail": "fill-400x300",
+    "medium": "max-800x800",
+    "large": "max-1600x1600",
+    "social": SOCIAL_IMAGE_SPEC,  # 1200x630, the Open Graph / Twitter card size
+}
+# Renditions the SEO object asks for (the organisation logo); prefetched with the rest.
+EXTRA_SPECS = ["max-600x60|format-png"]
+
+
+def absolute_media_url(*, url: str) -> str:
+    """Media is served by this service (or an absolute S3/CloudFront URL), not the frontend."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"
+
+
+def image_alt(*, image) -> str:
+    return image.default_alt_text or image.title
+
+
+def image_representation(*, image, alt: str | None = None) -> dict:
+    """An image with its renditions; ``alt`` overrides the image's own alt text."""
+    renditions = {}
+    for name, spec in RENDITION_SPECS.items():
+        rendition = image.get_rendition(spec)
+        renditions[name] = {
+            "url": absolute_media_url(url=rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+        }
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "alt": alt if alt else image_alt(image=image),
+        "width": image.width,
+        "height": image.height,
+        "renditions": renditions,
+    }

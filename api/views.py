@@ -1,0 +1,693 @@
+"""The public API's viewsets: Wagtail's v2 endpoints, strict, private-safe and N+1-free.
+
+Each viewset extends Wagtail's own the way Wagtail does (class attributes, small filter and
+field classes) and adds three things stock Wagtail lacks:
+
+* **No credentials.** ``authentication_classes = []``: a session cookie or basic-auth
+  header changes nothing, so the answer is the same for everyone and a CDN may cache it.
+  Drafts are reachable only through preview (``api.preview``).
+* **Strict parameters.** ``query_parameters`` lists each accepted parameter with its
+  parser; anything else is a 400 naming the parameter (``api.filters``).
+* **Preloading.** Listing and detail views build a ``RenderContext`` (``api.prefetch``)
+  for the page of results before serializing, so the query count does not grow with it.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import path
+from rest_framework.fields import IntegerField
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from taggit.models import Tag
+from wagtail.api import APIField
+from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, Site
+
+from api import filters
+from api.fields import (
+    AuthorsField,
+    CategoriesField,
+    ContextField,
+    ExcerptField,
+    FrontendPathField,
+    FrontendUrlField,
+    ImageAltField,
+    ImageField,
+    ImageRenditionsField,
+    LinkListField,
+    PostBodyField,
+    PostTagsField,
+    RedirectLocationField,
+    RichTextHtmlField,
+    SeoField,
+    SnippetUrlField,
+)
+from api.prefetch import (
+    RenderContext,
+    authors_context,
+    link_blocks_context,
+    redirects_context,
+    render_context_build,
+)
+from api.renditions import RENDITION_SPECS
+from api.selectors import (
+    authors_with_post_counts,
+    categories_with_post_counts,
+    collections_restricted_ids,
+    pages_public,
+    redirect_for_path,
+    redirects_public,
+    tags_with_post_counts,
+)
+from api.streamfield import link_blocks_representation
+from blog.frontend import page_frontend_path, page_frontend_url
+from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
+
+COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
+
+
+def site_for_request(*, request, params: dict) -> Site:
+    """The site named by ``?site=host[:port]``, else the one serving this hostname."""
+    if "site" in params:
+        hostname, _, port = params["site"].partition(":")
+        sites = Site.objects.select_related("root_page").filter(hostname=hostname)
+        if port:
+            sites = sites.filter(port=int(port))
+        found = list(sites[:2])
+        if not found:
+            raise BadRequestError(f"site: no site with hostname '{params['site']}'")
+        if len(found) > 1:
+            raise BadRequestError("site: several sites match; add the port, e.g. host:443")
+        return found[0]
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("no site is configured")
+    return site
+
+
+class PublicAPIMixin:
+    """Credentials are ignored and only JSON is served (no browsable HTML renderer)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    # Reads only; CORS preflights are answered by django-cors-headers before the view.
+    http_method_names = ["get", "head"]
+    # name → parser, per action; see ``api.filters``.
+    listing_parameters: dict = {}
+    detail_parameters: dict = COMMON_PARAMETERS
+    find_parameters: dict = COMMON_PARAMETERS
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = getattr(self, (self.action or "").removesuffix("_view") + "_parameters", None)
+        if allowed is None:  # OPTIONS, TRACE...: not served, DRF answers 405 after this
+            self.params = {}
+            return
+        self.params = filters.query_parameters_check(query=request.GET, allowed=allowed)
+
+    def perform_content_negotiation(self, request, force=False):
+        """Always JSON: ``format`` and ``Accept`` select nothing (same request, same bytes)."""
+        return (JSONRenderer(), JSONRenderer.media_type)
+
+    def check_query_parameters(self, queryset):
+        """Done for every action in ``initial`` (Wagtail checks listings only)."""
+
+    @cached_property
+    def site(self) -> Site:
+        return site_for_request(request=self.request, params=self.params)
+
+
+POST_API_FIELDS = [
+    APIField("publication_date"),
+    APIField("intro"),
+    APIField("excerpt", serializer=ExcerptField()),
+    APIField("reading_time"),
+    APIField("featured_image", serializer=ImageField()),
+    APIField("authors", serializer=AuthorsField()),
+    APIField("categories", serializer=CategoriesField()),
+    APIField("tags", serializer=PostTagsField()),
+    APIField("body", serializer=PostBodyField()),
+    APIField("seo", serializer=SeoField()),
+]
+# Declared here rather than as ``api_fields`` on the models: ``blog`` never imports ``api``.
+PAGE_API_FIELDS = {
+    HomePage: [APIField("intro"), APIField("seo", serializer=SeoField())],
+    BlogIndexPage: [
+        APIField("intro"),
+        APIField("posts_per_page"),
+        APIField("seo", serializer=SeoField()),
+    ],
+    BlogPostPage: POST_API_FIELDS,
+}
+POST_LISTING_DEFAULT_FIELDS = [
+    "publication_date",
+    "excerpt",
+    "reading_time",
+    "featured_image",
+    "authors",
+    "categories",
+    "tags",
+]
+
+
+class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
+    """``/api/v2/pages/``: listing (filters, search, ordering), detail and ``find/``."""
+
+    filter_backends = [
+        filters.PageFieldFilter,
+        ChildOfFilter,
+        AncestorOfFilter,
+        DescendantOfFilter,
+        filters.PostFilter,
+        filters.OrderingFilter,
+        filters.SearchFilter,  # last: search results cannot be filtered further
+    ]
+    listing_parameters = {
+        **COMMON_PARAMETERS,
+        "limit": filters.parse_limit,
+        "offset": filters.parse_offset,
+        "order": filters.parse_order(filters.PAGE_ORDER_FIELDS),
+        "search": filters.parse_search,
+        "search_operator": filters.parse_choice("and", "or"),
+        "type": filters.parse_text,
+        "child_of": filters.parse_id_or_root,
+        "ancestor_of": filters.parse_id,
+        "descendant_of": filters.parse_id_or_root,
+        "locale": filters.parse_locale,
+        "slug": filters.parse_text,
+        "show_in_menus": filters.parse_boolean,
+        "tag": filters.parse_slug,
+        "category": filters.parse_slug,
+        "author": filters.parse_slug,
+        "published_after": filters.parse_moment,
+        "published_before": lambda value, *, name: filters.parse_moment(
+            value, name=name, end_of_day=True
+        ),
+    }
+    find_parameters = {
+        **COMMON_PARAMETERS,
+        "id": filters.parse_id,
+        "html_path": filters.parse_html_path,
+    }
+    # Stock ``html_url`` points at this backend; a headless site lives on the frontend.
+    meta_fields = [
+        "type",
+        "detail_url",
+        APIField("html_url", serializer=FrontendUrlField()),
+        APIField("html_path", serializer=FrontendPathField()),
+        *[
+            name
+            for name in PagesAPIViewSet.meta_fields
+            if name not in ("type", "detail_url", "html_url")
+        ],
+        "last_published_at",
+    ]
+
+    @classmethod
+    def get_body_fields(cls, model):
+        extra = []
+        for page_model, fields in PAGE_API_FIELDS.items():
+            if issubclass(model, page_model):
+                extra = fields
+        return cls._convert_api_fields(cls.body_fields + extra)
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        fields = super().get_listing_default_fields(model)
+        if issubclass(model, BlogPostPage):
+            fields += POST_LISTING_DEFAULT_FIELDS
+        return fields
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail's, plus nested selection on composite fields: ``authors(name,slug)``."""
+        composite = {
+            field.name: field.serializer
+            for field in cls.get_body_fields(model) + cls.get_meta_fields(model)
+            if isinstance(field.serializer, ContextField) and field.serializer.sub_fields
+        }
+        selection = {}
+        config = []
+        for name, negated, sub_fields in fields_config:
+            if sub_fields and name in composite:
+                allowed = composite[name].sub_fields
+                names = []
+                for sub_name, sub_negated, sub_sub_fields in sub_fields:
+                    if sub_name == "*" and not sub_negated:
+                        names.extend(allowed)
+                        continue
+                    if sub_negated or sub_sub_fields or sub_name not in allowed:
+                        raise BadRequestError(
+                            f"fields: unknown nested field '{sub_name}' of '{name}'"
+                            f" (choose from {', '.join(allowed)})"
+                        )
+                    names.append(sub_name)
+                selection[name] = names
+                sub_fields = None
+            config.append((name, negated, sub_fields))
+        serializer_class = super()._get_serializer_class(
+            router, model, config, show_details=show_details, nested=nested
+        )
+        serializer_class.nested_selection = selection
+        return serializer_class
+
+    def default_ordering(self, queryset):
+        """Posts newest first (as a blog reads); other pages in tree order."""
+        if queryset.model is BlogPostPage:
+            return queryset.order_by("-publication_date", "-id")
+        return queryset.order_by("path")
+
+    # Pages come from stored rows; preview serves drafts built in memory instead.
+    from_database = True
+
+    def get_root_page(self):
+        return self.site.root_page
+
+    @cached_property
+    def public_pages(self):
+        return pages_public(site=self.site)
+
+    def get_base_queryset(self):
+        return self.public_pages
+
+    @cached_property
+    def requested_models(self) -> tuple:
+        if "type" in self.params:
+            try:
+                return page_models_from_string(self.params["type"])
+            except (LookupError, ValueError) as e:
+                raise BadRequestError("type doesn't exist") from e
+        if any(name in self.params for name in filters.POST_FILTERS):
+            return (BlogPostPage,)
+        return ()
+
+    def get_queryset(self):
+        models = self.requested_models
+        base = self.get_base_queryset()
+        if not models:
+            queryset = base
+        elif len(models) == 1:
+            queryset = models[0].objects.filter(pk__in=base.values("pk"))
+        else:
+            queryset = base.type(*models)
+        filters.posts_only_check(params=self.params, model=queryset.model)
+        if "locale" in self.params:
+            queryset = queryset.filter(locale__language_code=self.params["locale"])
+        return queryset.select_related("locale")
+
+    def get_object(self):
+        if not hasattr(self, "_cached_object"):
+            if int(self.kwargs["pk"]) > filters.MAX_ID:
+                raise Http404("not found")
+            base = self.get_base_queryset().select_related("locale")
+            try:
+                page = base.get(pk=self.kwargs["pk"])
+            except Page.DoesNotExist as e:
+                raise Http404("not found") from e
+            self._cached_object = page.specific
+        return self._cached_object
+
+    def page_for_path(self, html_path: str):
+        """``html_path`` is matched on stored URL paths: one query, no page ``route()`` code."""
+        segments = [part for part in html_path.split("/") if part]
+        url_path = self.site.root_page.url_path + "".join(f"{part}/" for part in segments)
+        return self.get_base_queryset().filter(url_path=url_path).first()
+
+    def find_object(self, queryset, request):
+        if "html_path" in self.params:
+            return self.page_for_path(self.params["html_path"])
+        if "id" in self.params:
+            return self.get_base_queryset().filter(pk=self.params["id"]).first()
+        return None
+
+    def _serializer_fields(self) -> set[str]:
+        return set(self.get_serializer_class().Meta.fields)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["render"] = getattr(self, "render_context", None)
+        return context
+
+    def listing_view(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        pages = list(self.paginate_queryset(queryset))
+        self.render_context = render_context_build(
+            site=self.site,
+            pages=pages,
+            fields=self._serializer_fields(),
+            visible_pages=self.public_pages,
+        )
+        serializer = self.get_serializer(pages, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def detail_view(self, request, pk):
+        return Response(self.page_detail(self.get_object()))
+
+    def page_detail(self, page) -> dict:
+        self._cached_object = page
+        self.render_context = render_context_build(
+            site=self.site,
+            pages=[page],
+            fields=self._serializer_fields(),
+            visible_pages=self.public_pages,
+            from_database=self.from_database,
+        )
+        return self.get_serializer(page).data
+
+
+class PathViewSet(PagesViewSet):
+    """``/api/v2/path/?html_path=/blog/a-post/``: what a frontend router needs in one request.
+
+    Answers ``{"type": "page", "page": {...}}`` with the page's full detail (``fields``
+    works as on ``pages/<id>/``), ``{"type": "redirect", "redirect": {...}}`` when a
+    redirect matches the path, or 404.
+    """
+
+    name = "path"
+    path_parameters = {**COMMON_PARAMETERS, "html_path": filters.parse_html_path}
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "path_view"}), name="lookup")]
+
+    def path_view(self, request):
+        if "html_path" not in self.params:
+            raise BadRequestError("html_path is required")
+        html_path = self.params["html_path"]
+        page = self.page_for_path(html_path)
+        if page is not None:
+            return Response({"type": "page", "page": self.page_detail(page.specific)})
+        redirect = redirect_for_path(
+            site=self.site, html_path=html_path, visible_pages=self.public_pages
+        )
+        if redirect is None:
+            raise Http404("not found")
+        context = redirects_context(
+            site=self.site, redirects=[redirect], visible_pages=self.public_pages
+        )
+        location = context.resolved.pages.get(redirect.redirect_page_id)
+        return Response(
+            {
+                "type": "redirect",
+                "redirect": {
+                    "location": page_frontend_url(page=location)
+                    if location is not None
+                    else redirect.redirect_link,
+                    "is_permanent": redirect.is_permanent,
+                },
+            }
+        )
+
+
+class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """``/api/v2/site/``: site name, root page, tagline, navigation menu, social profiles.
+
+    Menu items pointing at pages that are not visible are left out.
+    """
+
+    name = "site"
+    model = Site
+    site_parameters = {"site": filters.parse_site}
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "site_view"}), name="detail")]
+
+    def site_view(self, request):
+        site = self.site
+        visible_pages = pages_public(site=site)
+        site_settings = SiteSettings.objects.filter(site=site).order_by("pk").first()
+        streams = [site_settings.menu, site_settings.social_profiles] if site_settings else []
+        context = link_blocks_context(
+            site=site, streams=streams, visible_pages=visible_pages, page_ids={site.root_page_id}
+        )
+        root = context.resolved.pages.get(site.root_page_id)
+        return Response(
+            {
+                "site_name": site.site_name or settings.WAGTAIL_SITE_NAME,
+                "frontend_base_url": settings.FRONTEND_BASE_URL,
+                "tagline": site_settings.tagline if site_settings else "",
+                "root_page": {
+                    "id": root.pk,
+                    "title": root.title,
+                    "html_url": page_frontend_url(page=root),
+                    "html_path": page_frontend_path(page=root),
+                }
+                if root is not None
+                else None,
+                "menu": link_blocks_representation(
+                    stream=site_settings.menu if site_settings else [],
+                    resolved=context.resolved,
+                ),
+                "social_profiles": link_blocks_representation(
+                    stream=site_settings.social_profiles if site_settings else [],
+                    resolved=context.resolved,
+                ),
+            }
+        )
+
+
+MEDIA_LISTING_PARAMETERS = {
+    "fields": filters.parse_text,
+    "limit": filters.parse_limit,
+    "offset": filters.parse_offset,
+    "order": filters.parse_order(filters.MEDIA_ORDER_FIELDS),
+    "search": filters.parse_search,
+    "search_operator": filters.parse_choice("and", "or"),
+    "title": filters.parse_text,
+}
+MEDIA_FIND_PARAMETERS = {"fields": filters.parse_text, "id": filters.parse_id}
+
+
+class MediaViewSetMixin(PublicAPIMixin):
+    """Images and documents: public collections only, whoever asks."""
+
+    filter_backends = [filters.TitleFilter, filters.OrderingFilter, filters.SearchFilter]
+    listing_parameters = MEDIA_LISTING_PARAMETERS
+    detail_parameters = {"fields": filters.parse_text}
+    find_parameters = MEDIA_FIND_PARAMETERS
+
+    def default_ordering(self, queryset):
+        return queryset.order_by("id")
+
+    def get_queryset(self):
+        return self.model.objects.exclude(collection__in=collections_restricted_ids()).order_by(
+            "id"
+        )
+
+    def get_object(self):
+        if int(self.kwargs["pk"]) > filters.MAX_ID:
+            raise Http404("not found")
+        return super().get_object()
+
+    def find_object(self, queryset, request):
+        return queryset.filter(pk=self.params["id"]).first() if "id" in self.params else None
+
+
+class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
+    """``/api/v2/images/``: images with ``alt`` and ready-made ``renditions``."""
+
+    body_fields = [
+        *ImagesAPIViewSet.body_fields,
+        APIField("alt", serializer=ImageAltField()),
+        APIField("renditions", serializer=ImageRenditionsField()),
+    ]
+    listing_default_fields = [*ImagesAPIViewSet.listing_default_fields, "alt", "renditions"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_renditions(*RENDITION_SPECS.values())
+
+
+class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):
+    """``/api/v2/documents/``: documents in public collections."""
+
+
+SNIPPET_LISTING_PARAMETERS = {
+    **COMMON_PARAMETERS,
+    "limit": filters.parse_limit,
+    "offset": filters.parse_offset,
+    "order": filters.parse_order(filters.SNIPPET_ORDER_FIELDS),
+    "slug": filters.parse_slug,
+}
+SNIPPET_FIND_PARAMETERS = {
+    **COMMON_PARAMETERS,
+    "id": filters.parse_id,
+    "slug": filters.parse_slug,
+}
+
+
+class SnippetViewSetMixin(PublicAPIMixin):
+    """Authors, categories and tags: by name, with counts of visible posts only."""
+
+    filter_backends = [filters.SlugFilter, filters.OrderingFilter]
+    listing_parameters = SNIPPET_LISTING_PARAMETERS
+    find_parameters = SNIPPET_FIND_PARAMETERS
+    find_query_parameters = frozenset(["id", "slug"])
+    meta_fields = ["type", "detail_url"]
+
+    def default_ordering(self, queryset):
+        return queryset.order_by("name", "id")
+
+    def get_object(self):
+        if int(self.kwargs["pk"]) > filters.MAX_ID:
+            raise Http404("not found")
+        return super().get_object()
+
+    def find_object(self, queryset, request):
+        if "slug" in self.params:
+            return queryset.filter(slug=self.params["slug"]).first()
+        if "id" in self.params:
+            return queryset.filter(pk=self.params["id"]).first()
+        return None
+
+    @cached_property
+    def public_pages(self):
+        return pages_public(site=self.site)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["render"] = getattr(self, "render_context", None)
+        return context
+
+    def render_context_for(self, objects: list) -> RenderContext:
+        return RenderContext(site=self.site)
+
+    def listing_view(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        objects = list(self.paginate_queryset(queryset))
+        self.render_context = self.render_context_for(objects)
+        serializer = self.get_serializer(objects, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def detail_view(self, request, pk):
+        instance = self.get_object()
+        self.render_context = self.render_context_for([instance])
+        return Response(self.get_serializer(instance).data)
+
+
+POST_COUNT = APIField("post_count", serializer=IntegerField(read_only=True))
+
+
+class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/authors/``: authors with bio HTML, avatar, links and ``post_count``."""
+
+    name = "authors"
+    model = Author
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        "job_title",
+        APIField("bio", serializer=RichTextHtmlField()),
+        APIField("avatar", serializer=ImageField()),
+        APIField("links", serializer=LinkListField()),
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="authors")),
+    ]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "name",
+        "slug",
+        "job_title",
+        "avatar",
+        "post_count",
+        "url",
+    ]
+
+    def get_queryset(self):
+        return authors_with_post_counts(visible_pages=self.public_pages)
+
+    def render_context_for(self, objects):
+        return authors_context(site=self.site, authors=objects, visible_pages=self.public_pages)
+
+
+class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/categories/``: categories with ``post_count`` (visible posts only)."""
+
+    name = "categories"
+    model = Category
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        "description",
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="categories")),
+    ]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "name",
+        "slug",
+        "description",
+        "post_count",
+        "url",
+    ]
+
+    def get_queryset(self):
+        return categories_with_post_counts(visible_pages=self.public_pages)
+
+
+class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/tags/``: tags of at least one visible post, with that ``post_count``."""
+
+    name = "tags"
+    model = Tag
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        POST_COUNT,
+        APIField("url", serializer=SnippetUrlField(prefix="tags")),
+    ]
+    listing_default_fields = ["id", "type", "detail_url", "name", "slug", "post_count", "url"]
+
+    def get_queryset(self):
+        return tags_with_post_counts(visible_pages=self.public_pages)
+
+
+class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
+    """``/api/v2/redirects/``: the site's redirects, so a frontend can honour them.
+
+    Redirects to pages resolve to the page's frontend URL; a redirect to a page that is
+    not visible is left out.
+    """
+
+    name = "redirects"
+    model = Redirect
+    filter_backends = [filters.OrderingFilter]
+    listing_parameters = {
+        **COMMON_PARAMETERS,
+        "limit": filters.parse_limit,
+        "offset": filters.parse_offset,
+    }
+    find_parameters = {**COMMON_PARAMETERS, "id": filters.parse_id}
+    find_query_parameters = frozenset(["id"])
+    body_fields = [
+        "id",
+        "old_path",
+        APIField("location", serializer=RedirectLocationField()),
+        "is_permanent",
+    ]
+    listing_default_fields = ["id", "type", "detail_url", "old_path", "location", "is_permanent"]
+
+    def default_ordering(self, queryset):
+        return queryset.order_by("old_path", "id")
+
+    def get_queryset(self):
+        return redirects_public(site=self.site, visible_pages=self.public_pages)
+
+    def render_context_for(self, objects):
+        return redirects_context(site=self.site, redirects=objects, visible_pages=self.public_pages)

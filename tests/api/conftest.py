@@ -1,0 +1,119 @@
+"""Fixtures for the API tests: a published blog with every kind of block and reference."""
+
+import pytest
+from django.test import Client
+from wagtail.documents import get_document_model
+from wagtail.embeds.models import Embed
+
+from blog.models import Author, BlogPostAuthor, Category, SiteSettings
+
+API = "/api/v2"
+
+
+@pytest.fixture(autouse=True)
+def _views_without_the_response_cache(settings):
+    """These tests pin what the views answer (content, privacy, query counts). They change
+    data inside a test transaction that never commits, so the response cache in front of
+    the views, which invalidates on commit, is off here; tests/perf covers it."""
+    settings.API_CACHE_ENABLED = False
+
+
+@pytest.fixture
+def api(db):
+    """A client that sends no credentials; responses are decoded with ``.json()``."""
+    return Client()
+
+
+@pytest.fixture
+def document(db, tmp_path):
+    from django.core.files.base import ContentFile
+
+    document = get_document_model()(title="Price list")
+    document.file.save("prices.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return document
+
+
+@pytest.fixture
+def stored_embed(db):
+    return Embed.objects.create(
+        url="https://www.youtube.com/watch?v=stored",
+        hash="stored-embed-hash",
+        type="video",
+        html='<iframe src="https://www.youtube.com/embed/stored"></iframe>',
+        title="A stored video",
+        provider_name="YouTube",
+        width=480,
+        height=270,
+    )
+
+
+def rich_body(*, image, link_page_id=None, document_id=None, embed_url="", cta_page_id=None):
+    """A body with one block of every type, referencing pages, documents, images, embeds."""
+    links = ""
+    if link_page_id:
+        links += f' See <a linktype="page" id="{link_page_id}">the earlier post</a>.'
+    if document_id:
+        links += f' Get <a linktype="document" id="{document_id}">the prices</a>.'
+    return [
+        {"type": "heading", "value": {"text": "Why", "level": "h2"}},
+        {"type": "paragraph", "value": f"<p>Hello <b>world</b>.{links}</p>"},
+        {"type": "image", "value": {"image": image.pk, "alt_text": "A blue box", "caption": "Box"}},
+        {"type": "quote", "value": {"text": "Simple is better.", "attribution": "Tim"}},
+        {"type": "code", "value": {"language": "python", "code": "print('hi')"}},
+        {"type": "embed", "value": embed_url or "https://vimeo.com/unknown"},
+        {
+            "type": "call_to_action",
+            "value": {
+                "text": "Read more",
+                "page": cta_page_id,
+                "url": "" if cta_page_id else "https://example.org/",
+            },
+        },
+    ]
+
+
+@pytest.fixture
+def second_author(db):
+    return Author.objects.create(name="Grace Hopper", job_title="Admiral", bio="<p>Compilers.</p>")
+
+
+@pytest.fixture
+def site_settings(site_tree):
+    _home, blog_index = site_tree
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    settings_obj, _ = SiteSettings.objects.get_or_create(site=site)
+    settings_obj.tagline = "Notes from the team"
+    settings_obj.menu = [
+        {"type": "item", "value": {"label": "Blog", "page": blog_index.pk, "url": ""}},
+        {"type": "item", "value": {"label": "GitHub", "page": None, "url": "https://github.com/"}},
+    ]
+    settings_obj.social_profiles = [
+        {"type": "profile", "value": {"label": "Mastodon", "url": "https://mastodon.social/@b"}}
+    ]
+    settings_obj.save()
+    return settings_obj
+
+
+@pytest.fixture
+def blog(make_post, image, document, stored_embed, second_author, site_settings):
+    """Three live posts (one with every block), a draft and a category of its own."""
+    first = make_post(title="First post", tags=("python", "django"), featured_image=image)
+    full = make_post(
+        title="Full post",
+        tags=("python",),
+        featured_image=image,
+        body=rich_body(
+            image=image,
+            link_page_id=first.pk,
+            document_id=document.pk,
+            embed_url=stored_embed.url,
+            cta_page_id=first.pk,
+        ),
+    )
+    BlogPostAuthor.objects.create(post=full, author=second_author, sort_order=1)
+    third = make_post(title="Third post", tags=("wagtail",))
+    draft = make_post(title="Secret draft", live=False, tags=("unreleased",))
+    design = Category.objects.create(name="Design")
+    return {"first": first, "full": full, "third": third, "draft": draft, "design": design}
