@@ -131,6 +131,9 @@ class Reader(ApiUser):
             self.client.get(
                 f"/api/v2/pages/find/?html_path={path}",
                 name="/api/v2/pages/find/?html_path=[path]",
+                # The answer is a redirect to the detail (which has its own task); its
+                # absolute URL names WAGTAILAPI_BASE_URL, not necessarily this host.
+                allow_redirects=False,
             )
 
 
