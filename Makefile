@@ -34,6 +34,16 @@ fmt: install
 	$(UV) run --locked ruff check --fix .
 	$(UV) run --locked ruff format .
 
+USERS ?= 50
+SECONDS ?= 20
+
+loadtest: install ## Locust personas against gunicorn on PostgreSQL+Redis with 10,000 posts: make loadtest USERS=50 SECONDS=20
+	$(PY) loadtests/run.py $(USERS) $(SECONDS)
+
+bench: install ## Stock Wagtail vs this project (cold, warm) vs a trivial view; appends to loadtests/RESULTS.md
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
+	$(PY) loadtests/bench.py
+
 seed: install ## Seed demo content into the configured database
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --posts $(POSTS) --seed $(SEED)

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # django-axes wants to be last among the middlewares that may answer a login.
     "axes.middleware.AxesMiddleware",
+    # Innermost before the metrics: cached API answers skip the view but are still counted.
+    "api.caching.ApiCacheMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -311,6 +313,91 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # ---------------------------------------------------------------------------------------
+# Performance: API response cache, HTTP/CDN caching, CDN purge, read replica
+# ---------------------------------------------------------------------------------------
+# The response cache (api/caching.py) stores public GET/HEAD responses under /api/v2/ in
+# its own cache alias, so Redis errors reach its circuit breaker instead of being
+# swallowed (the default alias ignores them). Same server and prefix as "default".
+# https://github.com/jazzband/django-redis#configure-as-cache-backend
+API_CACHE_ENABLED = env.bool("API_CACHE_ENABLED", default=True)
+# Seconds an entry lives; invalidation is exact, so this only bounds memory.
+API_CACHE_TTL = env.int("API_CACHE_TTL", default=3600)
+# Part of every key: set it to the release (image tag) so a deploy never serves
+# responses rendered by the previous code.
+API_CACHE_VERSION = env.str("API_CACHE_VERSION", default="1")
+# Circuit breaker: after this many consecutive Redis errors the cache is skipped for
+# API_CACHE_BREAKER_COOLDOWN seconds, then one request probes Redis again.
+API_CACHE_BREAKER_THRESHOLD = env.int("API_CACHE_BREAKER_THRESHOLD", default=1)
+API_CACHE_BREAKER_COOLDOWN = env.float("API_CACHE_BREAKER_COOLDOWN", default=5.0)
+if REDIS_URL:
+    CACHES["api"] = {
+        **CACHES["default"],
+        "OPTIONS": {**CACHES["default"]["OPTIONS"], "IGNORE_EXCEPTIONS": False},
+    }
+else:
+    CACHES["api"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "blog-cms-api",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
+# Image renditions: Wagtail writes every rendition it serves to the "renditions" cache
+# (the default alias when there is none): with Redis, one round trip per image per
+# response, a third of the CPU of a cold 20-post listing. Per-process memory keeps the
+# lookups without the network; the short timeout bounds how long another process may
+# keep a rendition an editor has just replaced.
+# https://docs.wagtail.org/en/7.4/advanced_topics/images/renditions.html#caching-image-renditions
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "blog-cms-renditions",
+    "TIMEOUT": env.int("RENDITIONS_CACHE_TIMEOUT", default=300),
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
+}
+
+# HTTP caching of public API responses (browsers and the CDN). `s-maxage` is the edge TTL
+# (the CDN is purged on publish); browsers revalidate with the strong ETag (304).
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Cache-Control
+API_HTTP_MAX_AGE = env.int("API_HTTP_MAX_AGE", default=0)
+API_HTTP_S_MAXAGE = env.int("API_HTTP_S_MAXAGE", default=60)
+API_HTTP_STALE_WHILE_REVALIDATE = env.int("API_HTTP_STALE_WHILE_REVALIDATE", default=30)
+
+# CDN purge on publish through wagtail.contrib.frontend_cache (CloudFront, or any HTTP
+# cache that accepts PURGE). Credentials come from the AWS default chain (IRSA on EKS).
+# https://docs.wagtail.org/en/7.4/reference/contrib/frontendcache.html
+CLOUDFRONT_DISTRIBUTION_ID = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+# Public origin of the API as the CDN serves it; purged URLs are built on it.
+API_CDN_BASE_URL = env.str("API_CDN_BASE_URL", default=WAGTAILAPI_BASE_URL).rstrip("/")
+WAGTAILFRONTENDCACHE = {}
+if CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
+    }
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": FRONTEND_CACHE_PURGE_URL,
+    }
+
+# Optional read replica for anonymous API reads (api/routing.py); writes, the admin and
+# previews use the primary. Within DATABASE_REPLICA_LAG seconds of a change to what a
+# response depends on, that response is served but not cached, so replica lag never
+# outlives itself in the cache.
+# https://docs.djangoproject.com/en/5.2/topics/db/multi-db/#automatic-database-routing
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["api.routing.ApiReadReplicaRouter"]
+DATABASE_REPLICA_LAG = env.float("DATABASE_REPLICA_LAG", default=2.0)
+
+# ---------------------------------------------------------------------------------------
 # Observability: logs, metrics, probes. Tracing is set up per gunicorn worker by
 # cms.telemetry from the SDK's own OTEL_* variables (README, "Observability").
 # ---------------------------------------------------------------------------------------
@@ -346,6 +433,7 @@ _PROMETHEUS_DATABASE_ENGINES = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
     "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
 }
+
 _PROMETHEUS_CACHE_BACKENDS = {
     "django_redis.cache.RedisCache": "django_prometheus.cache.backends.redis.RedisCache",
     "django.core.cache.backends.locmem.LocMemCache": (

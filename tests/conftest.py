@@ -7,7 +7,8 @@ DATABASE_URL and REDIS_URL are set (CI), SQLite and local memory otherwise.
 import io
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -17,14 +18,21 @@ from blog.models import Author, BlogPostAuthor, BlogPostPage, Category
 from cms.ip_blocklist import blocked_networks_cache_prime
 
 
+def _caches_clear():
+    # Every alias: the API response cache and the per-process renditions cache too, so
+    # no test sees another's entries (ids repeat across tests).
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    _caches_clear()
     # The table of blocked networks is empty at the start of every test; say so in the
     # cache, as a warm production cache would, so no request counts the lookup.
     blocked_networks_cache_prime(cidrs=())
     yield
-    cache.clear()
+    _caches_clear()
 
 
 @pytest.fixture(autouse=True)

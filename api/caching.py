@@ -1,0 +1,461 @@
+"""Response cache for the public API, and the HTTP caching headers browsers and the CDN see.
+
+A middleware rather than a view mixin: it works whatever the API's viewsets become, and a
+warm hit returns before any view, serializer or database work (0 SQL queries).
+
+Keys and exact invalidation (generations). Every response depends on a few *tags* that its
+URL alone names:
+
+- ``all``: everything (site settings, sites, a full clear);
+- ``ep:<endpoint>``: an endpoint's listings, searches and lookups (``/api/v2/pages/?…``);
+- ``ep:<endpoint>:<id>``: one object's detail (``/api/v2/pages/42/``).
+
+Each tag has a generation token in Redis. A response's key hashes the site (host), path,
+normalised query, representation, release and the tokens *read before the view runs*.
+A change replaces the tokens of exactly the tags it affects once its transaction has
+committed (``api/invalidation.py``), so the next read computes a new key and misses. A
+response rendered from data read before that commit can only be stored under the old key,
+which nobody reads again: no reader gets content older than the publish that replaced it.
+
+The cache is never required to answer. It lives in its own alias (``CACHES["api"]``) whose
+errors are not swallowed, so a circuit breaker sees them: after
+``API_CACHE_BREAKER_THRESHOLD`` consecutive errors (or socket timeouts, when Redis accepts
+connections and never answers) the cache is skipped for ``API_CACHE_BREAKER_COOLDOWN``
+seconds and requests go straight to the database. Invalidations that could not reach Redis
+are kept and replayed before the cache is read again.
+"""
+
+import contextlib
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import InvalidCacheBackendError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+from api.routing import api_read_replica_available, api_read_replica_routing
+from cms.metrics import api_cache_hit_record, api_cache_miss_record
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v2/"
+CACHE_ALIAS = "api"
+# Paths that are never public: previews of drafts and the admin.
+PRIVATE_PATH_PREFIXES = ("/admin/", "/django-admin/")
+# Query parameters that carry a preview token or otherwise personalise a response.
+PERSONAL_QUERY_PARAMETERS = frozenset({"token", "preview", "preview_token"})
+# Endpoints whose detail responses depend only on the object itself (and on objects whose
+# changes fan out to it explicitly): their details are not invalidated by a change to
+# another item of the same endpoint.
+FINE_GRAINED_ENDPOINTS = frozenset({"pages", "images", "documents"})
+# Endpoint path segments that are lookups over a collection rather than one object.
+COLLECTION_SEGMENTS = frozenset({"find", "search"})
+# Response headers kept in a cache entry besides the body and status.
+CACHEABLE_STATUSES = frozenset({200, 301, 302})
+# Tag tokens are set in chunks so one huge fan-out never builds one giant command.
+TAG_CHUNK = 1000
+
+
+class CircuitBreaker:
+    """Skips a failing dependency for a while instead of waiting on it in every request.
+
+    Closed: calls go through. After ``threshold`` consecutive failures it opens and every
+    call is refused for ``cooldown`` seconds; then one caller probes (half-open) and its
+    result closes or re-opens the circuit. Shared by the threads of one process.
+    https://martinfowler.com/bliki/CircuitBreaker.html
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: int,
+        cooldown: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.threshold = max(1, threshold)
+        self.cooldown = cooldown
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._probing = False
+
+    @property
+    def is_open(self) -> bool:
+        return self._opened_at is not None
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self._opened_at is None:
+                return True
+            if self._probing or self._clock() - self._opened_at < self.cooldown:
+                return False
+            self._probing = True
+            return True
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._failures = 0
+            self._opened_at = None
+            self._probing = False
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            self._probing = False
+            if self._failures >= self.threshold:
+                self._opened_at = self._clock()
+
+    def reset(self) -> None:
+        self.record_success()
+
+
+breaker = CircuitBreaker(
+    threshold=getattr(settings, "API_CACHE_BREAKER_THRESHOLD", 1),
+    cooldown=getattr(settings, "API_CACHE_BREAKER_COOLDOWN", 5.0),
+)
+_UNAVAILABLE = object()
+_pending_lock = threading.Lock()
+_pending_tags: set[str] = set()
+
+
+def _cache_call(operation: Callable[[], object]) -> object:
+    """Run one cache operation behind the breaker; ``_UNAVAILABLE`` when it cannot."""
+    if not breaker.allow():
+        return _UNAVAILABLE
+    try:
+        result = operation()
+    except Exception:  # any client, connection or timeout error: degrade, never break
+        logger.warning("API cache unavailable; serving from the database", exc_info=True)
+        breaker.record_failure()
+        return _UNAVAILABLE
+    breaker.record_success()
+    return result
+
+
+def _api_cache():
+    """The ``api`` alias; the default cache where a configuration has no such alias."""
+    try:
+        return caches[CACHE_ALIAS]
+    except InvalidCacheBackendError:
+        return caches[DEFAULT_CACHE_ALIAS]
+
+
+def _tag_key(tag: str) -> str:
+    return f"gen:{tag}"
+
+
+def _new_token() -> str:
+    """A fresh generation token; it starts with its creation time (for the replica lag)."""
+    return f"{time.time():.6f}-{secrets.token_hex(6)}"
+
+
+def _token_time(token: str) -> float:
+    try:
+        return float(token.split("-", 1)[0])
+    except ValueError:
+        return 0.0
+
+
+def api_cache_tags_for_path(*, path: str) -> tuple[str, list[str]]:
+    """The endpoint and the tags a response under ``/api/v2/`` depends on, from its path.
+
+    ``/api/v2/pages/?type=…`` → ``("pages", ["all", "ep:pages"])``;
+    ``/api/v2/pages/42/`` → ``("pages", ["all", "ep:pages:42"])``;
+    ``/api/v2/authors/ada/`` → ``("authors", ["all", "ep:authors", "ep:authors:ada"])``.
+    """
+    segments = [s for s in path[len(API_PREFIX) :].split("/") if s]
+    endpoint = segments[0] if segments else ""
+    tags = ["all"]
+    if len(segments) >= 2 and segments[1] not in COLLECTION_SEGMENTS:
+        tags.append(f"ep:{endpoint}:{segments[1]}")
+        if endpoint not in FINE_GRAINED_ENDPOINTS:
+            tags.append(f"ep:{endpoint}")
+    else:
+        tags.append(f"ep:{endpoint}")
+    return endpoint, tags
+
+
+def api_cache_generations_get(*, tags: Iterable[str]) -> dict[str, str] | None:
+    """The current token of each tag (made on first use); ``None`` when Redis is unavailable."""
+    tags = list(tags)
+    if not _pending_flush():
+        return None
+    cache = _api_cache()
+    keys = {_tag_key(t): t for t in tags}
+
+    def read() -> dict[str, str]:
+        found = cache.get_many(list(keys))
+        missing = [k for k in keys if k not in found]
+        if missing:
+            # A tag never bumped (or evicted) gets a fresh token, never a reused default,
+            # so an old entry can never become valid again.
+            for key in missing:
+                cache.add(key, _new_token(), timeout=None)
+            found.update(cache.get_many(missing))
+        return {keys[k]: v for k, v in found.items()}
+
+    result = _cache_call(read)
+    if result is _UNAVAILABLE or len(result) != len(keys):
+        return None
+    return result
+
+
+def api_cache_tags_invalidate(*, tags: Iterable[str]) -> None:
+    """Replace the tokens of ``tags``: every response that depends on one of them misses.
+
+    Call it after the change has committed (``transaction.on_commit``). When Redis cannot
+    be reached the tags are kept and replayed before the cache is read again.
+    """
+    tags = set(tags)
+    if not tags:
+        return
+    with _pending_lock:
+        _pending_tags.update(tags)
+    _pending_flush()
+
+
+def _pending_flush() -> bool:
+    """Write the pending invalidations; ``True`` when none is left."""
+    with _pending_lock:
+        if not _pending_tags:
+            return True
+        tags = sorted(_pending_tags)
+    cache = _api_cache()
+    token = _new_token()
+    for start in range(0, len(tags), TAG_CHUNK):
+        chunk = tags[start : start + TAG_CHUNK]
+        mapping = {_tag_key(t): token for t in chunk}
+        if _cache_call(lambda m=mapping: cache.set_many(m, timeout=None)) is _UNAVAILABLE:
+            return False
+        with _pending_lock:
+            _pending_tags.difference_update(chunk)
+    return True
+
+
+def api_cache_clear() -> None:
+    """Invalidate every cached API response (all sites)."""
+    api_cache_tags_invalidate(tags=["all"])
+
+
+def request_is_personal(*, request: HttpRequest) -> bool:
+    """Whether a response may depend on who asks: credentials, a session, a preview token."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    if any(name in PERSONAL_QUERY_PARAMETERS for name in request.GET):
+        return True
+    return "preview" in request.path_info.split("/")
+
+
+def api_cache_key(*, request: HttpRequest, generations: dict[str, str], representation: str) -> str:
+    """Site (host), path, normalised query, representation, release and tag tokens."""
+    # Parameter order does not change the answer; repeated parameters keep their order.
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    parts = [
+        settings.API_CACHE_VERSION,
+        request.get_host().lower(),
+        request.path_info,
+        query,
+        representation,
+        *(f"{tag}={generations[tag]}" for tag in sorted(generations)),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"resp:{digest}"
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
+
+
+def _representation(*, request: HttpRequest) -> str:
+    """DRF may render the browsable API for browsers: never mix it with JSON."""
+    return "html" if "text/html" in request.META.get("HTTP_ACCEPT", "") else "json"
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    status: int
+    content: bytes
+    content_type: str
+    location: str
+    etag: str
+
+    def to_response(self) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status, content_type=self.content_type)
+        if self.location:
+            response["Location"] = self.location
+        response["ETag"] = self.etag
+        return response
+
+
+def response_etag(*, content: bytes) -> str:
+    """A strong validator: the body's hash, identical across processes and restarts."""
+    return '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+
+
+def response_mark_public(*, response: HttpResponse) -> None:
+    """``Cache-Control`` for browsers and the CDN; ``Vary`` only on what changes the body."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.API_HTTP_MAX_AGE,
+        s_maxage=settings.API_HTTP_S_MAXAGE,
+        stale_while_revalidate=settings.API_HTTP_STALE_WHILE_REVALIDATE,
+    )
+    # A public response never depends on cookies (requests with a session bypass the
+    # cache and are private), so `Vary: Cookie` would only split the CDN's cache.
+    if response.has_header("Vary"):
+        kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+
+
+def response_mark_private(*, response: HttpResponse) -> None:
+    """Previews, the admin and anything personal: never stored by a browser or the CDN."""
+    if "public" in response.get("Cache-Control", ""):
+        del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_store=True)
+
+
+def _response_is_cacheable(response: HttpResponse) -> bool:
+    if response.streaming or response.status_code not in CACHEABLE_STATUSES:
+        return False
+    if response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    content_type = response.get("Content-Type", "")
+    return response.status_code != 200 or "json" in content_type
+
+
+def _not_modified(*, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``If-None-Match`` → 304 when the strong ETag matches (RFC 9110 §13.1.2)."""
+    etag = response.get("ETag")
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not etag or not header or response.status_code != 200:
+        return response
+    tags = parse_etags(header)
+    if "*" not in tags and etag not in tags:
+        return response
+    not_modified = HttpResponseNotModified()
+    for name in ("ETag", "Cache-Control", "Vary", "X-Cache"):
+        if response.has_header(name):
+            not_modified[name] = response[name]
+    return not_modified
+
+
+def _replica_is_fresh(*, generations: dict[str, str]) -> bool:
+    """Whether every tag changed longer ago than the replica may lag behind the primary."""
+    lag = getattr(settings, "DATABASE_REPLICA_LAG", 0.0)
+    now = time.time()
+    return all(now - _token_time(token) >= lag for token in generations.values())
+
+
+class ApiCacheMiddleware:
+    """Serves public API reads from Redis and sets HTTP caching headers.
+
+    Sits innermost (just before Prometheus' after-middleware), so request ids, security
+    headers and CORS still apply to cached responses.
+    """
+
+    PROMETHEUS_AFTER = "django_prometheus.middleware.PrometheusAfterMiddleware"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # A hit returns before the inner Prometheus after-middleware would see it; run it
+        # on the hit so request metrics (by view and status, latency) count hits too.
+        self._metrics_after = None
+        if self.PROMETHEUS_AFTER in settings.MIDDLEWARE:
+            from django.utils.module_loading import import_string
+
+            after = import_string(self.PROMETHEUS_AFTER)
+            self._metrics_after = after(lambda request: request.api_cache_hit_response)
+
+    def _hit_measured(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if self._metrics_after is None:
+            return response
+        # Request metrics are labelled by view: resolve the URL (no SQL).
+        with contextlib.suppress(Resolver404):
+            request.resolver_match = resolve(request.path_info)
+        request.api_cache_hit_response = response
+        return self._metrics_after(request)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not path.startswith(API_PREFIX):
+            response = self.get_response(request)
+            if path.startswith(PRIVATE_PATH_PREFIXES):
+                response_mark_private(response=response)
+            return response
+        if request.method not in ("GET", "HEAD") or request_is_personal(request=request):
+            response = self.get_response(request)
+            response_mark_private(response=response)
+            return response
+        return self._public(request)
+
+    def _public(self, request: HttpRequest) -> HttpResponse:
+        endpoint, tags = api_cache_tags_for_path(path=request.path_info)
+        cache = _api_cache()
+        key = None
+        generations = None
+        if settings.API_CACHE_ENABLED:
+            generations = api_cache_generations_get(tags=tags)
+            if generations is not None:
+                key = api_cache_key(
+                    request=request,
+                    generations=generations,
+                    representation=_representation(request=request),
+                )
+                entry = _cache_call(lambda: cache.get(key))
+                if isinstance(entry, CachedResponse):
+                    api_cache_hit_record(endpoint=endpoint)
+                    response = entry.to_response()
+                    response["X-Cache"] = "hit"
+                    response_mark_public(response=response)
+                    response = _not_modified(request=request, response=response)
+                    return self._hit_measured(request, response)
+        use_replica = api_read_replica_available()
+        if use_replica:
+            with api_read_replica_routing():
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
+        api_cache_miss_record(endpoint=endpoint if response.status_code != 404 else "other")
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified:
+            # DRF's session authentication reads the (empty: no cookie was sent) session;
+            # that must not make SessionMiddleware add `Vary: Cookie` to a public answer.
+            session.accessed = False
+        if not _response_is_cacheable(response):
+            if response.status_code >= 400 and not response.has_header("Cache-Control"):
+                patch_cache_control(response, no_store=True)
+            return response
+        etag = response.get("ETag") or response_etag(content=response.content)
+        response["ETag"] = etag
+        response["X-Cache"] = "miss"
+        response_mark_public(response=response)
+        if key is not None and (not use_replica or _replica_is_fresh(generations=generations)):
+            entry = CachedResponse(
+                status=response.status_code,
+                content=response.content,
+                content_type=response.get("Content-Type", "application/json"),
+                location=response.get("Location", ""),
+                etag=etag,
+            )
+            _cache_call(lambda: cache.set(key, entry, timeout=settings.API_CACHE_TTL))
+        return _not_modified(request=request, response=response)
