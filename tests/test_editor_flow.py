@@ -7,9 +7,10 @@ public), publish (live and in /api/v2/pages/), unpublish (gone again).
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from blog.models import BlogPostPage
+from tests.admin_forms import admin_post_form
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -23,40 +24,6 @@ def editor_client(client, db):
     assert response.status_code == 302, "login should redirect to the dashboard"
     client.user = user
     return client
-
-
-def admin_post_form(*, author, category, action: str) -> dict:
-    data = nested_form_data(
-        {
-            "title": "Shipping the headless blog",
-            "slug": "shipping-the-headless-blog",
-            "intro": "How the team ships a Wagtail blog to Kubernetes.",
-            "publication_date": "",
-            "featured_image": "",
-            "body": streamfield(
-                [
-                    ("heading", {"text": "Why headless", "level": "h2"}),
-                    ("paragraph", rich_text("<p>Frontends render; Wagtail edits.</p>")),
-                ]
-            ),
-            "post_authors": inline_formset([{"author": str(author.pk)}], min=1),
-            "related_links": inline_formset([]),
-            "comments": inline_formset([]),
-            "tags": "kubernetes, wagtail",
-            "seo_title": "",
-            "search_description": "",
-            "canonical_url": "",
-            "og_image": "",
-            "twitter_card": "",
-            "structured_data_type": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
-    )
-    data["categories"] = [str(category.pk)]
-    if action:
-        data[action] = action.removeprefix("action-")
-    return data
 
 
 def _api_titles(client) -> list[str]:

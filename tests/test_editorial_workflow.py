@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import BlogPostPage
-from tests.test_editor_flow import admin_post_form
+from tests.admin_forms import admin_post_form
 
 
 def test_revisions_keep_every_saved_version(make_post):

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import rich_text, streamfield
 
 from blog.preview import PREVIEW_SALT, preview_token_make
+from tests.admin_forms import admin_post_form
 from tests.api.conftest import API
 
 PREVIEW = f"{API}/preview/"
@@ -20,27 +21,13 @@ def _token_from(location: str) -> dict:
 
 
 def _preview_form(*, author, title: str) -> dict:
-    return nested_form_data(
-        {
-            "title": title,
-            "slug": "first-post",
-            "intro": "Unsaved intro.",
-            "publication_date": "",
-            "featured_image": "",
-            "body": streamfield([("paragraph", rich_text("<p>Unsaved body.</p>"))]),
-            "post_authors": inline_formset([{"author": str(author.pk)}], min=1),
-            "related_links": inline_formset([]),
-            "comments": inline_formset([]),
-            "tags": "preview",
-            "seo_title": "",
-            "search_description": "",
-            "canonical_url": "",
-            "og_image": "",
-            "twitter_card": "",
-            "structured_data_type": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
+    return admin_post_form(
+        author=author,
+        title=title,
+        slug="first-post",
+        intro="Unsaved intro.",
+        body=streamfield([("paragraph", rich_text("<p>Unsaved body.</p>"))]),
+        tags="preview",
     )
 
 

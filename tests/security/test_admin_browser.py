@@ -5,21 +5,13 @@ and the browser reports no CSP violation on the way."""
 import pytest
 import requests
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
 from .conftest import EDITOR_PASSWORD, free_port, gunicorn_start, gunicorn_stop
 
 # django_db: the live server copies the test database, which must exist.
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Collect violations as the page reports them, from the very first script on.
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];

@@ -10,9 +10,10 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import streamfield
 
 from blog.models import BlogPostPage
+from tests.admin_forms import admin_post_form
 
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -120,40 +121,26 @@ def contentstate(*, text: str, url: str) -> str:
 
 def test_rich_text_is_cut_to_wagtails_allow_list(admin_client, blog_index, author, category):
     """Even hand-crafted editor input (not the browser's) cannot store script."""
-    data = nested_form_data(
-        {
-            "title": "Sanitised",
-            "slug": "sanitised",
-            "intro": "Intro",
-            "publication_date": "",
-            "featured_image": "",
-            "body": streamfield(
-                [
-                    (
-                        "paragraph",
-                        contentstate(
-                            text="click <script>alert(1)</script><img src=x onerror=alert(1)>",
-                            url="jav\tascript:alert(document.cookie)",
-                        ),
-                    )
-                ]
-            ),
-            "post_authors": inline_formset([{"author": str(author.pk)}], min=1),
-            "related_links": inline_formset([]),
-            "comments": inline_formset([]),
-            "tags": "",
-            "seo_title": "",
-            "search_description": "",
-            "canonical_url": "",
-            "og_image": "",
-            "twitter_card": "",
-            "structured_data_type": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
+    data = admin_post_form(
+        author=author,
+        category=category,
+        action="action-publish",
+        title="Sanitised",
+        slug="sanitised",
+        intro="Intro",
+        tags="",
+        body=streamfield(
+            [
+                (
+                    "paragraph",
+                    contentstate(
+                        text="click <script>alert(1)</script><img src=x onerror=alert(1)>",
+                        url="jav\tascript:alert(document.cookie)",
+                    ),
+                )
+            ]
+        ),
     )
-    data["categories"] = [str(category.pk)]
-    data["action-publish"] = "publish"
     url = reverse("wagtailadmin_pages:add", args=("blog", "blogpostpage", blog_index.pk))
     response = admin_client.post(url, data)
     assert response.status_code == 302
