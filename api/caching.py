@@ -423,6 +423,13 @@ class ApiCacheMiddleware:
                 )
                 entry = _cache_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
+                    # Imported here: cms.throttling is loaded by DRF's settings, which
+                    # must not happen while this module loads during app setup.
+                    from cms.throttling import request_throttle_check
+
+                    throttled = request_throttle_check(request=request)
+                    if throttled is not None:
+                        return self._hit_measured(request, throttled)
                     api_cache_hit_record(endpoint=endpoint)
                     response = entry.to_response()
                     response["X-Cache"] = "hit"

@@ -34,14 +34,18 @@ def image_alt(*, image) -> str:
 
 def image_representation(*, image, alt: str | None = None) -> dict:
     """An image with its renditions; ``alt`` overrides the image's own alt text."""
-    renditions = {}
-    for name, spec in RENDITION_SPECS.items():
-        rendition = image.get_rendition(spec)
-        renditions[name] = {
-            "url": absolute_media_url(url=rendition.url),
-            "width": rendition.width,
-            "height": rendition.height,
+    # One ``get_renditions`` call, not one ``get_rendition`` per size: the singular form
+    # writes every rendition back to the renditions cache even when it came prefetched
+    # (a pickle per image per size per response); the plural form skips those writes.
+    by_spec = image.get_renditions(*RENDITION_SPECS.values())
+    renditions = {
+        name: {
+            "url": absolute_media_url(url=by_spec[spec].url),
+            "width": by_spec[spec].width,
+            "height": by_spec[spec].height,
         }
+        for name, spec in RENDITION_SPECS.items()
+    }
     return {
         "id": image.pk,
         "title": image.title,

@@ -17,7 +17,11 @@ errors there, so a Redis outage lets requests through instead of failing them.
 https://www.django-rest-framework.org/api-guide/throttling/
 """
 
+import math
+
 from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.utils.cache import patch_cache_control
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -60,6 +64,36 @@ class PreviewRateThrottle(ClientIPRateThrottle):
         return super().get_cache_key(request, view)
 
 
+def throttled_message(*, wait: float | None) -> str:
+    return "Too many requests from this address. " + (
+        f"Try again in {int(wait) or 1} seconds." if wait else "Try again later."
+    )
+
+
+def request_throttle_check(*, request: HttpRequest) -> JsonResponse | None:
+    """Run the API's default throttles on a request no view will see, e.g. a response-cache
+    hit; a 429 like DRF's (same buckets, message and ``Retry-After``), or None if allowed.
+
+    Without this a flood of cached URLs would never be limited: cache hits return before
+    DRF's view machinery, where throttles normally run.
+    """
+    waits = [
+        throttle.wait()
+        for throttle in (
+            throttle_class() for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES
+        )
+        if not throttle.allow_request(request, None)
+    ]
+    if not waits:
+        return None
+    wait = max((w for w in waits if w is not None), default=None)
+    response = JsonResponse({"message": throttled_message(wait=wait)}, status=429)
+    if wait is not None:
+        response["Retry-After"] = str(math.ceil(wait))
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def api_exception_handler(exc, context) -> Response | None:
     """DRF's exception handler with the project's one error shape, ``{"message": ...}``.
 
@@ -71,11 +105,7 @@ def api_exception_handler(exc, context) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.Throttled):
-        wait = exc.wait
-        response.data = {
-            "message": "Too many requests from this address. "
-            + (f"Try again in {int(wait) or 1} seconds." if wait else "Try again later.")
-        }
+        response.data = {"message": throttled_message(wait=exc.wait)}
     elif isinstance(response.data, dict) and set(response.data) == {"detail"}:
         response.data = {"message": str(response.data["detail"])}
     return response

@@ -8,17 +8,17 @@ import socket
 import threading
 
 import pytest
-from django.core.cache import caches
 
 from api import caching
 
 
 @pytest.fixture(autouse=True)
 def _fresh_api_cache():
-    """Every test starts with an empty API cache, a closed breaker and nothing pending."""
+    """Every test starts with a closed breaker and nothing pending (the root conftest
+    empties every cache alias; clearing one here again would flush the shared Redis
+    database after the root fixture primed it)."""
     caching.breaker.reset()
     caching._pending_tags.clear()
-    caches["api"].clear()
     yield
     caching.breaker.reset()
     caching._pending_tags.clear()
