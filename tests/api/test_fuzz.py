@@ -93,7 +93,7 @@ def gunicorn(blog):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    connection.vendor != "postgresql",
     reason="gunicorn must open the test database: needs PostgreSQL (SQLite tests run in memory)",
 )
 def test_fuzzing_finds_no_server_error_and_no_response_outside_the_schema(gunicorn, tmp_path):
