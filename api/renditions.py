@@ -6,8 +6,7 @@ every image carries the renditions below, loaded for a whole response at once wi
 ``Image.objects.prefetch_renditions`` (see ``api.prefetch``).
 """
 
-from django.conf import settings
-
+from blog.frontend import absolute_media_url
 from blog.seo import SOCIAL_IMAGE_SPEC
 
 # name → Wagtail filter spec (https://docs.wagtail.org/en/7.4/topics/images.html)
@@ -19,13 +18,6 @@ RENDITION_SPECS = {
 }
 # Renditions the SEO object asks for (the organisation logo); prefetched with the rest.
 EXTRA_SPECS = ["max-600x60|format-png"]
-
-
-def absolute_media_url(*, url: str) -> str:
-    """Media is served by this service (or an absolute S3/CloudFront URL), not the frontend."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"
 
 
 def image_alt(*, image) -> str:

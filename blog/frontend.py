@@ -41,3 +41,11 @@ def tag_frontend_url(*, slug: str) -> str:
 def author_frontend_url(*, slug: str) -> str:
     """The frontend's page about one author (``/authors/<slug>/``)."""
     return frontend_url(path=f"/authors/{slug}/")
+
+
+def absolute_media_url(*, url: str) -> str:
+    """Media is served by this service (or S3/CloudFront, already absolute), not the
+    frontend: a relative media URL is joined to ``WAGTAILAPI_BASE_URL``."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"

@@ -14,12 +14,17 @@ Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-dat
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 from wagtailseo.models import SeoSettings, TwitterCard
 
-from blog.frontend import author_frontend_url, frontend_url, page_frontend_path, page_frontend_url
+from blog.frontend import (
+    absolute_media_url,
+    author_frontend_url,
+    frontend_url,
+    page_frontend_path,
+    page_frontend_url,
+)
 from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
@@ -64,13 +69,6 @@ def page_canonical_url(*, page) -> str:
     return (getattr(page, "canonical_url", "") or "").strip() or page_frontend_url(page=page)
 
 
-def _absolute_media_url(url: str) -> str:
-    """Media is served by this service (or S3/CloudFront, already absolute), not the frontend."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.WAGTAILAPI_BASE_URL.rstrip('/')}/{url.lstrip('/')}"
-
-
 def _rendition(*, image, spec: str):
     """The image's rendition, or None when its file is missing: metadata never breaks a page."""
     try:
@@ -92,7 +90,7 @@ def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> Socia
     if rendition is None:
         return None
     return SocialImage(
-        url=_absolute_media_url(rendition.url),
+        url=absolute_media_url(url=rendition.url),
         width=rendition.width,
         height=rendition.height,
         alt=image.default_alt_text or image.title,
@@ -118,7 +116,7 @@ def _organisation(*, seo_settings: SeoSettings | None, site_name: str, same_as: 
     if rendition is not None:
         organisation["logo"] = {
             "@type": "ImageObject",
-            "url": _absolute_media_url(rendition.url),
+            "url": absolute_media_url(url=rendition.url),
             "width": rendition.width,
             "height": rendition.height,
         }
