@@ -7,6 +7,7 @@ every image carries the renditions below, loaded for a whole response at once wi
 """
 
 from blog.frontend import absolute_media_url
+from blog.images import image_renditions
 from blog.seo import SOCIAL_IMAGE_SPEC
 
 # name → Wagtail filter spec (https://docs.wagtail.org/en/7.4/topics/images.html)
@@ -26,10 +27,7 @@ def image_alt(*, image) -> str:
 
 def image_representation(*, image, alt: str | None = None) -> dict:
     """An image with its renditions; ``alt`` overrides the image's own alt text."""
-    # One ``get_renditions`` call, not one ``get_rendition`` per size: the singular form
-    # writes every rendition back to the renditions cache even when it came prefetched
-    # (a pickle per image per size per response); the plural form skips those writes.
-    by_spec = image.get_renditions(*RENDITION_SPECS.values())
+    by_spec = image_renditions(image=image, specs=RENDITION_SPECS.values())
     renditions = {
         name: {
             "url": absolute_media_url(url=by_spec[spec].url),

@@ -18,6 +18,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from api.renditions import RENDITION_SPECS, absolute_media_url, image_alt
 from blog.frontend import page_frontend_url
+from blog.images import image_renditions
 
 # Rich-text image formats mapped onto the prefetched renditions (no extra query).
 RICH_TEXT_IMAGE_SPECS = {"fullwidth": RENDITION_SPECS["large"]}
@@ -116,7 +117,7 @@ def _image_embed(resolved: Resolved):
             return ""
         image_format = attrs.get("format", "")
         spec = RICH_TEXT_IMAGE_SPECS.get(image_format, RICH_TEXT_IMAGE_DEFAULT_SPEC)
-        rendition = image.get_rendition(spec)
+        rendition = image_renditions(image=image, specs=[spec])[spec]
         alt = attrs.get("alt") or image_alt(image=image)
         return (
             f'<img src="{escape(absolute_media_url(url=rendition.url))}" '

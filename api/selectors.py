@@ -21,17 +21,19 @@ def pages_hidden_q() -> Q:
 
     Wagtail's own ``live()`` checks a page, not its ancestors; a post stays ``live`` when its
     section is unpublished or made private, yet a reader can no longer reach it.
-    One query lists the roots of every hidden branch.
+    One query lists the roots of every hidden branch: unpublished or expired pages with
+    children (a partial index holds only pages with children, see blog migration 0003)
+    and restricted pages.
     """
     now = timezone.now()
+    unpublished_parents = Page.objects.filter(numchild__gt=0).filter(
+        Q(live=False) | Q(expire_at__lte=now)
+    )
+    restricted = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id"))
     hidden_roots = (
-        Page.objects.filter(
-            Q(live=False, numchild__gt=0)
-            | Q(expire_at__lte=now, numchild__gt=0)
-            | Q(Exists(PageViewRestriction.objects.filter(page=OuterRef("pk"))))
-        )
+        unpublished_parents.values_list("path", flat=True)
+        .union(restricted.values_list("path", flat=True))
         .order_by("path")
-        .values_list("path", flat=True)
     )
     q = Q()
     for path in hidden_roots:
@@ -39,14 +41,20 @@ def pages_hidden_q() -> Q:
     return q
 
 
-def pages_public(*, site: Site) -> QuerySet:
-    """Live, unexpired pages of ``site`` with no hidden ancestor (see ``pages_hidden_q``)."""
+def pages_public(*, site: Site, model=Page, hidden: Q | None = None) -> QuerySet:
+    """Live, unexpired pages of ``site`` with no hidden ancestor (see ``pages_hidden_q``).
+
+    ``model`` narrows to one page type with the same conditions on its own rows (a join
+    to the page table, not an ``IN`` over every public page). ``hidden`` is a
+    ``pages_hidden_q()`` already read in this request (it costs a query).
+    """
     queryset = (
-        Page.objects.live()
+        model.objects.live()
         .filter(path__startswith=site.root_page.path, depth__gte=site.root_page.depth)
         .exclude(expire_at__lte=timezone.now())
     )
-    hidden = pages_hidden_q()
+    if hidden is None:
+        hidden = pages_hidden_q()
     if hidden:
         queryset = queryset.exclude(hidden)
     return queryset

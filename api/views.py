@@ -15,6 +15,7 @@ field classes) and adds three things stock Wagtail lacks:
 from functools import cached_property
 
 from django.conf import settings
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.urls import path
 from rest_framework.fields import IntegerField
@@ -62,6 +63,7 @@ from api.selectors import (
     authors_with_post_counts,
     categories_with_post_counts,
     collections_restricted_ids,
+    pages_hidden_q,
     pages_public,
     redirect_for_path,
     redirects_public,
@@ -281,11 +283,19 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return self.site.root_page
 
     @cached_property
+    def hidden_branches(self):
+        return pages_hidden_q()
+
+    @cached_property
     def public_pages(self):
-        return pages_public(site=self.site)
+        return pages_public(site=self.site, hidden=self.hidden_branches)
 
     def get_base_queryset(self):
         return self.public_pages
+
+    def public_pages_of(self, model):
+        """The visible pages of one type, filtered on its own rows (no ``IN`` subquery)."""
+        return pages_public(site=self.site, model=model, hidden=self.hidden_branches)
 
     @cached_property
     def requested_models(self) -> tuple:
@@ -304,7 +314,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         if not models:
             queryset = base
         elif len(models) == 1:
-            queryset = models[0].objects.filter(pk__in=base.values("pk"))
+            queryset = self.public_pages_of(models[0])
         else:
             queryset = base.type(*models)
         filters.posts_only_check(params=self.params, model=queryset.model)
@@ -344,6 +354,29 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         context = super().get_serializer_context()
         context["render"] = getattr(self, "render_context", None)
         return context
+
+    def paginate_queryset(self, queryset):
+        """Offset pagination that sorts ids, not rows (a "deferred join").
+
+        Wagtail counts the set, then sorts whole rows to skip ``offset`` of them: at offset
+        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query sorts only ids
+        and counts the set in the same pass (``COUNT(*) OVER ()``), a second loads the
+        requested rows by primary key. Search results (not a queryset) take Wagtail's path.
+        """
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return super().paginate_queryset(queryset)
+        offset = self.params.get("offset", 0)
+        limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
+        window = list(
+            queryset.annotate(listing_total=Window(Count("*"))).values_list("pk", "listing_total")[
+                offset : offset + limit
+            ]
+        )
+        self.paginator.view = self
+        self.paginator.total_count = window[0][1] if window else queryset.count()
+        ids = [pk for pk, _ in window]
+        rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())
@@ -568,6 +601,29 @@ class SnippetViewSetMixin(PublicAPIMixin):
 
     def render_context_for(self, objects: list) -> RenderContext:
         return RenderContext(site=self.site)
+
+    def paginate_queryset(self, queryset):
+        """Offset pagination that sorts ids, not rows (a "deferred join").
+
+        Wagtail counts the set, then sorts whole rows to skip ``offset`` of them: at offset
+        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query sorts only ids
+        and counts the set in the same pass (``COUNT(*) OVER ()``), a second loads the
+        requested rows by primary key. Search results (not a queryset) take Wagtail's path.
+        """
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return super().paginate_queryset(queryset)
+        offset = self.params.get("offset", 0)
+        limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
+        window = list(
+            queryset.annotate(listing_total=Window(Count("*"))).values_list("pk", "listing_total")[
+                offset : offset + limit
+            ]
+        )
+        self.paginator.view = self
+        self.paginator.total_count = window[0][1] if window else queryset.count()
+        ids = [pk for pk, _ in window]
+        rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())

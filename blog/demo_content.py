@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils.text import slugify
@@ -378,6 +378,18 @@ def _demo_post(
     return post
 
 
+def statistics_refresh() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load.
+
+    Autovacuum gets there eventually; until then the planner believes the freshly filled
+    tables are nearly empty and picks nested loops and on-disk sorts (a 20-post listing at
+    offset 6,500 of 10,000 took 52 ms instead of 10 ms).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def seed_demo(*, posts: int, seed: int = 1, progress=None) -> SeedResult:
     """Make sure the demo blog with ``posts`` posts exists; idempotent."""
     with transaction.atomic():
@@ -394,5 +406,7 @@ def seed_demo(*, posts: int, seed: int = 1, progress=None) -> SeedResult:
         categories=categories,
         progress=progress,
     )
+    if created:
+        statistics_refresh()
     total = BlogPostPage.objects.child_of(index).count()
     return SeedResult(posts_created=created, posts_total=total, home=home, index=index)

@@ -4,7 +4,13 @@ The CMS is headless: canonical URLs, sitemap entries, feed links and rich-text l
 point at the frontend, which serves the same paths as the page tree below the site root.
 """
 
+from contextvars import ContextVar
+
 from django.conf import settings
+from wagtail.models import Site
+
+# Site root paths for the request being served (see ``SiteRootPathsMiddleware``).
+_request_root_paths: ContextVar[dict | None] = ContextVar("site_root_paths", default=None)
 
 
 def frontend_url(*, path: str) -> str:
@@ -12,16 +18,47 @@ def frontend_url(*, path: str) -> str:
     return f"{settings.FRONTEND_BASE_URL}/{path.lstrip('/')}"
 
 
+class SiteRootPathsMiddleware:
+    """Read Wagtail's site root paths at most once per request.
+
+    Wagtail keeps them in the cache and memoizes them per page *object*, so a response
+    naming 60 pages (posts, linked pages, breadcrumbs) made 60 cache round trips. Within a
+    request every page now shares one copy, loaded on first use (never for requests that
+    name no page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_root_paths.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_root_paths.reset(token)
+
+
+def _site_root_paths(*, page) -> list:
+    memo = _request_root_paths.get()
+    if memo is None:  # outside a request: Wagtail's own per-page memo
+        return page._get_site_root_paths()
+    if "paths" not in memo:
+        memo["paths"] = Site.get_site_root_paths()
+    return memo["paths"]
+
+
 def page_frontend_path(*, page) -> str:
     """The page's path below its site root (``/blog/a-post/``); ``/`` for the root itself.
 
-    Computed from ``url_path`` and the site root paths Wagtail caches, so it costs no query
-    once the site root paths are cached.
+    The frontend serves the page tree below the site root, so this is the page's
+    ``url_path`` without the root's (the most specific site first, as Wagtail orders
+    them); ``/`` for a page outside every site. No query, no URL reversal.
     """
-    url_parts = page.get_url_parts()
-    if url_parts is None:  # not routable (e.g. outside every site)
-        return "/"
-    return url_parts[2] or "/"
+    url_path = page.url_path or ""
+    for root in _site_root_paths(page=page):
+        if url_path.startswith(root.root_path):
+            return "/" + url_path[len(root.root_path) :]
+    return "/"
 
 
 def page_frontend_url(*, page) -> str:

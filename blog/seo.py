@@ -25,6 +25,7 @@ from blog.frontend import (
     page_frontend_path,
     page_frontend_url,
 )
+from blog.images import image_renditions
 from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
@@ -72,7 +73,7 @@ def page_canonical_url(*, page) -> str:
 def _rendition(*, image, spec: str):
     """The image's rendition, or None when its file is missing: metadata never breaks a page."""
     try:
-        return image.get_rendition(spec)
+        return image_renditions(image=image, specs=[spec])[spec]
     except (SourceImageIOError, FileNotFoundError):
         return None
 

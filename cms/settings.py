@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # One read of Wagtail's site root paths per request, however many pages it names.
+    "blog.frontend.SiteRootPathsMiddleware",
     # django-axes wants to be last among the middlewares that may answer a login.
     "axes.middleware.AxesMiddleware",
     # Innermost before the metrics: cached API answers skip the view but are still counted.

@@ -26,7 +26,6 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import exception_handler
 
 from cms.client_ip import client_ip_from_request
 
@@ -101,6 +100,11 @@ def api_exception_handler(exc, context) -> Response | None:
     (throttling, unsupported methods, parse errors) say ``{"detail": ...}``. Same status,
     same headers (``Retry-After`` on a 429), one shape for clients to read.
     """
+    # Imported here: ``rest_framework.views`` reads DEFAULT_THROTTLE_CLASSES, i.e. this
+    # module, while it loads; a worker whose first request is a response-cache hit
+    # imports this module first and must not meet that cycle.
+    from rest_framework.views import exception_handler
+
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -140,3 +140,22 @@ def test_cache_hits_keep_their_view_label_in_request_metrics(client, posts):
     before = REGISTRY.get_sample_value(name, labels) or 0.0
     assert client.get(LIST)["X-Cache"] == "hit"
     assert REGISTRY.get_sample_value(name, labels) == before + 1
+
+
+def test_a_fresh_worker_can_answer_a_cache_hit_before_any_view_has_run():
+    """A new gunicorn worker whose first request is a cache hit loads the throttles (to
+    rate-limit the hit) before DRF's views; that order must not be an import cycle."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup()\n"
+        "from cms.throttling import request_throttle_check\n"
+        "from rest_framework.settings import api_settings\n"
+        "print([c.__name__ for c in api_settings.DEFAULT_THROTTLE_CLASSES])\n"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ClientIPRateThrottle" in result.stdout
