@@ -30,9 +30,11 @@ def pages_hidden_q() -> Q:
         Q(live=False) | Q(expire_at__lte=now)
     )
     restricted = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id"))
+    # Unordered parts: SQLite allows no ORDER BY inside a compound statement.
     hidden_roots = (
-        unpublished_parents.values_list("path", flat=True)
-        .union(restricted.values_list("path", flat=True))
+        unpublished_parents.order_by()
+        .values_list("path", flat=True)
+        .union(restricted.order_by().values_list("path", flat=True))
         .order_by("path")
     )
     q = Q()

@@ -3,9 +3,11 @@
 The blocklist is the union of ``IP_BLOCKLIST`` (comma-separated CIDRs from the
 environment, parsed once at start) and the ``BlockedNetwork`` rows admins edit. The rows
 are cached (Redis in production) for ``IP_BLOCKLIST_CACHE_SECONDS`` and the cache entry is
-dropped whenever a row is saved or deleted, so a request costs one cache read and no
-query. Health probes (``/healthz``, ``/readyz``) are never blocked: the load balancer's
-and the kubelet's addresses must always reach them.
+dropped whenever a row is saved or deleted; each process also keeps what it read for
+``LOCAL_SECONDS`` (2 s), so a request costs no query and, mostly, no cache round trip.
+A change made in the admin applies at once in the process that saved it and within
+2 seconds everywhere else. Health probes (``/healthz``, ``/readyz``) are never blocked:
+the load balancer's and the kubelet's addresses must always reach them.
 
 The client address comes from ``cms.client_ip``, so a forged ``X-Forwarded-For`` cannot
 step around a block.
@@ -13,6 +15,7 @@ step around a block.
 
 import ipaddress
 import logging
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -29,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 CACHE_KEY = "security:ip-blocklist:v2"
+LOCAL_SECONDS = 2.0
+# (monotonic deadline, cidrs): this process's copy of the cached rows.
+_local: tuple[float, tuple[str, ...]] = (0.0, ())
 
 
 @lru_cache(maxsize=8)
@@ -38,12 +44,18 @@ def ip_networks_parse(*, cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
 
 
 def blocked_networks_from_database() -> tuple[str, ...]:
-    """The admin-edited ranges, through the cache (one cache read per request)."""
+    """The admin-edited ranges: this process's copy, else the cache, else the table."""
+    global _local
+    now = time.monotonic()
+    deadline, cidrs = _local
+    if now < deadline:
+        return cidrs
     # Stored in a dict: some cache wrappers (django-prometheus's) read a falsy value,
     # such as an empty tuple, as a miss.
     entry = cache.get(CACHE_KEY)
     if entry is not None:
-        return tuple(entry["cidrs"])
+        _local = (now + LOCAL_SECONDS, tuple(entry["cidrs"]))
+        return _local[1]
     try:
         cidrs = tuple(BlockedNetwork.objects.values_list("network", flat=True))
     except DatabaseError:
@@ -52,11 +64,14 @@ def blocked_networks_from_database() -> tuple[str, ...]:
         logger.warning("IP blocklist table unavailable; applying IP_BLOCKLIST only")
         return ()
     cache.set(CACHE_KEY, {"cidrs": cidrs}, settings.IP_BLOCKLIST_CACHE_SECONDS)
-    return tuple(cidrs)
+    _local = (now + LOCAL_SECONDS, cidrs)
+    return cidrs
 
 
 def blocked_networks_cache_clear() -> None:
     """Forget the cached rows so the next request reads the table again."""
+    global _local
+    _local = (0.0, ())
     cache.delete(CACHE_KEY)
 
 
@@ -67,6 +82,8 @@ def blocked_networks_cache_prime(*, cidrs: tuple[str, ...] = ()) -> None:
     table and an empty cache, and primes the cache so request query counts are those of
     production, where the entry is almost always warm.
     """
+    global _local
+    _local = (0.0, ())
     cache.set(CACHE_KEY, {"cidrs": tuple(cidrs)}, settings.IP_BLOCKLIST_CACHE_SECONDS)
 
 

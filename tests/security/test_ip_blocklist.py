@@ -102,3 +102,21 @@ def test_a_warm_cache_costs_requests_no_query(client, site_tree, django_assert_n
     ip_is_blocked(ip="192.0.2.1")  # warm the cache again after the save
     with django_assert_num_queries(0):
         assert get(client, ip="203.0.113.1").status_code == 403
+
+
+def test_a_change_made_by_another_process_applies_within_two_seconds(db, monkeypatch):
+    """Each process keeps its copy for ``LOCAL_SECONDS``, then rereads the shared cache."""
+    import time
+
+    from django.core.cache import cache
+
+    from cms import ip_blocklist
+
+    blocked_networks_cache_clear()
+    assert not ip_is_blocked(ip="192.0.2.1")  # this process now holds the empty list
+    # Another pod saved a row: it refilled the shared cache without touching our copy.
+    cache.set(ip_blocklist.CACHE_KEY, {"cidrs": ("192.0.2.0/24",)}, 60)
+    assert not ip_is_blocked(ip="192.0.2.1")
+    later = time.monotonic() + ip_blocklist.LOCAL_SECONDS + 0.1
+    monkeypatch.setattr(ip_blocklist.time, "monotonic", lambda: later)
+    assert ip_is_blocked(ip="192.0.2.1")

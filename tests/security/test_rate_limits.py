@@ -74,12 +74,31 @@ def test_rate_limit_is_kept_in_the_shared_cache(client, site_tree, rates):
     """A second app process (same cache, fresh throttle objects) sees the same count."""
     from django.core.cache import cache
 
+    from cms.throttling import ClientIPRateThrottle
+
     rates(api="2/min")
     client.get("/api/v2/pages/")
-    key = "throttle_api_127.0.0.1"
-    assert len(cache.get(key)) == 1
-    cache.set(key, cache.get(key) * 2, 60)
+    throttle = ClientIPRateThrottle()
+    throttle.now = throttle.timer()
+    counter = throttle.window_key("throttle_api_127.0.0.1")
+    assert cache.get(counter) == 1
+    cache.incr(counter)  # another process served this address once more
     assert client.get("/api/v2/pages/").status_code == 429
+
+
+def test_one_cache_round_trip_per_request_and_no_growing_history(client, site_tree, rates):
+    """Each request adds one to a counter; nothing per request is stored."""
+    from django.core.cache import cache
+
+    from cms.throttling import ClientIPRateThrottle
+
+    rates(api="100/min")
+    for _ in range(5):
+        assert client.get("/api/v2/images/").status_code == 200
+    throttle = ClientIPRateThrottle()
+    throttle.now = throttle.timer()
+    assert cache.get(throttle.window_key("throttle_api_127.0.0.1")) == 5
+    assert cache.get("throttle_api_127.0.0.1") is None  # DRF's timestamp list
 
 
 @pytest.mark.urls(__name__)
