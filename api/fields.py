@@ -7,6 +7,7 @@ the names against ``sub_fields`` and each field keeps only those keys.
 """
 
 from rest_framework.fields import Field
+from wagtail.api.v2.serializers import PageParentField
 
 from api.renditions import image_alt, image_representation
 from api.richtext import richtext_expand
@@ -218,3 +219,23 @@ class RedirectLocationField(ContextField):
         if page is not None:
             return page_frontend_url(page=page)
         return redirect.redirect_link
+
+
+class ParentField(PageParentField):
+    """``parent`` (details only): the parent page when the public API shows it.
+
+    Read from the ancestors the view preloaded (``RenderContext.ancestors``); Wagtail's own
+    field asks the database twice per page (the parent, then whether it is visible). A
+    page's parent is visible when the page is, unless it lies above the site's root.
+    """
+
+    def get_attribute(self, instance):
+        render = self.context.get("render")
+        chain = render.ancestors.get(instance.pk) if render is not None else None
+        if not chain:  # not preloaded (e.g. a draft with no place in the tree yet)
+            return super().get_attribute(instance)
+        parent = chain[-2] if len(chain) >= 2 else None
+        root = render.site.root_page
+        if parent is None or parent.depth != instance.depth - 1 or parent.depth < root.depth:
+            return None
+        return parent

@@ -143,10 +143,11 @@ def render_context_build(
             ):
                 if image_id:
                     refs.image_ids.add(image_id)
-        context.ancestors = ancestors_load(pages=pages)
         for page in pages:
             if getattr(page, "og_image_id", None):
                 refs.image_ids.add(page.og_image_id)
+    if wants_seo or "parent" in fields:  # breadcrumbs and the ``parent`` field
+        context.ancestors = ancestors_load(pages=pages)
     for post in posts:
         if post.featured_image_id and ({"featured_image"} | {"seo"}) & fields:
             refs.image_ids.add(post.featured_image_id)

@@ -15,6 +15,7 @@ field classes) and adds three things stock Wagtail lacks:
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.urls import path
@@ -44,6 +45,7 @@ from api.fields import (
     ImageField,
     ImageRenditionsField,
     LinkListField,
+    ParentField,
     PostBodyField,
     PostTagsField,
     RedirectLocationField,
@@ -215,7 +217,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         APIField("html_url", serializer=FrontendUrlField()),
         APIField("html_path", serializer=FrontendPathField()),
         *[
-            name
+            APIField("parent", serializer=ParentField(read_only=True)) if name == "parent" else name
             for name in PagesAPIViewSet.meta_fields
             if name not in ("type", "detail_url", "html_url")
         ],
@@ -323,16 +325,31 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return queryset.select_related("locale")
 
     def get_object(self):
+        """The visible page as its own type, in two queries: its type, then its row.
+
+        (``page.specific`` after a ``Page`` query is also two, plus one for its locale.)
+        """
         if not hasattr(self, "_cached_object"):
-            if int(self.kwargs["pk"]) > filters.MAX_ID:
+            pk = int(self.kwargs["pk"])
+            if pk > filters.MAX_ID:
                 raise Http404("not found")
-            base = self.get_base_queryset().select_related("locale")
-            try:
-                page = base.get(pk=self.kwargs["pk"])
-            except Page.DoesNotExist as e:
-                raise Http404("not found") from e
-            self._cached_object = page.specific
+            content_type_id = (
+                self.get_base_queryset().filter(pk=pk).values_list("content_type", flat=True)
+            ).first()
+            if content_type_id is None:
+                raise Http404("not found")
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            page = self.public_pages_of(model).select_related("locale").filter(pk=pk).first()
+            if page is None:  # unpublished between the two queries
+                raise Http404("not found")
+            self._cached_object = page
         return self._cached_object
+
+    def get_serializer_class(self):
+        """Built once per request (Wagtail builds it on every call; a listing made three)."""
+        if not hasattr(self, "_serializer_class"):
+            self._serializer_class = super().get_serializer_class()
+        return self._serializer_class
 
     def page_for_path(self, html_path: str):
         """``html_path`` is matched on stored URL paths: one query, no page ``route()`` code."""

@@ -347,3 +347,20 @@ def test_images_and_documents_endpoints(api, blog, image, document):
     assert items[0]["meta"]["download_url"].endswith("prices.pdf")
     assert api.get(f"{API}/images/find/", {"id": image.pk}).status_code == 302
     assert api.get(f"{API}/images/", {"order": "-title", "search": "test"}).status_code == 200
+
+
+def test_parent_is_the_visible_parent_in_wagtails_shape_and_null_at_the_site_root(
+    api, blog, site_tree
+):
+    index = blog["first"].get_parent()
+    parent = api.get(f"{POSTS}{blog['first'].pk}/").json()["meta"]["parent"]
+    assert parent["id"] == index.pk
+    assert parent["title"] == index.title
+    assert parent["meta"]["type"] == "blog.BlogIndexPage"
+    assert parent["meta"]["detail_url"].endswith(f"/api/v2/pages/{index.pk}/")
+    assert set(parent) == {"id", "meta", "title"}
+    assert set(parent["meta"]) == {"type", "detail_url", "html_url"}
+    # The blog index's parent is the site's home page; the home page's is above the site.
+    home = index.get_parent()
+    assert api.get(f"{POSTS}{index.pk}/").json()["meta"]["parent"]["id"] == home.pk
+    assert api.get(f"{POSTS}{home.pk}/").json()["meta"]["parent"] is None

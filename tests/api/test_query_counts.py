@@ -80,10 +80,10 @@ def test_listing_of_plain_pages(api, django_assert_num_queries, blog):
 
 
 def test_detail(api, django_assert_num_queries, blog):
-    # site, hidden, page, specific, locale, authors, categories, tags, SEO settings,
-    # site settings, ancestors, linked pages, documents, images, renditions, embeds,
-    # parent, parent visible
-    _warm_then_count(api, django_assert_num_queries, f"{POSTS}{blog['full'].pk}/", {}, 18)
+    # site, hidden, page type, page (with its locale), authors, categories, tags, SEO
+    # settings, site settings, ancestors (breadcrumbs and parent), linked pages, documents,
+    # images, renditions, embeds
+    _warm_then_count(api, django_assert_num_queries, f"{POSTS}{blog['full'].pk}/", {}, 15)
 
 
 def test_find(api, django_assert_num_queries, blog):
