@@ -163,6 +163,7 @@ def main() -> int:
     project = gunicorn_start(name="bench-project", port=args.port, env=project_env, log_dir=log_dir)
     stock = gunicorn_start(name="bench-stock", port=args.port + 1, env=stock_env, log_dir=log_dir)
     runs: list[Run] = []
+    repeats: list[str] = []  # cold runs that repeated URLs (some answers were cache hits)
     try:
         project.wait_ready(path=f"{LISTING}&limit=1")
         stock.wait_ready(path="/floor/")
@@ -177,9 +178,10 @@ def main() -> int:
         rng.shuffle(ids)
         lists = [f"{LISTING}&fields=*&limit=20&offset={o}" for o in offsets]
         details = [f"/api/v2/pages/{i}/" for i in ids]
+        # Enough distinct searches (words x offsets) that a cold run never repeats one.
         searches = [
             f"{LISTING}&search={word}&limit=20&offset={o}"
-            for o in range(0, 400, 20)
+            for o in range(0, 1000, 2)
             for word in SEARCH_WORDS
         ]
         rng.shuffle(searches)
@@ -218,7 +220,11 @@ def main() -> int:
                     seconds=args.seconds,
                     connections=connections,
                 )
+                server.wait_idle()  # requests still queued must not spill into the next run
                 errors = sum(v for k, v in summary.items() if k.startswith("errors_"))
+                distinct = len(paths_file.read_text().split())
+                if temperature == "cold" and server is project and summary["requests"] > distinct:
+                    repeats.append(f"{scenario} (round {round_number})")
                 run = Run(
                     scenario=scenario,
                     target=target,
@@ -251,6 +257,7 @@ def main() -> int:
         args=args,
         load_before=load_before,
         load_after=_load(),
+        repeats=repeats,
     )
     with RESULTS.open("a") as handle:
         handle.write(report)
@@ -277,7 +284,7 @@ def _median(runs: list[Run], scenario: str, target: str) -> Run | None:
     )
 
 
-def results_markdown(*, runs, queries, memory, args, load_before, load_after) -> str:
+def results_markdown(*, runs, queries, memory, args, load_before, load_after, repeats=()) -> str:
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
         "",
@@ -297,6 +304,11 @@ def results_markdown(*, runs, queries, memory, args, load_before, load_after) ->
     ]
     if args.note:
         lines.append(f"- note: {args.note}")
+    if repeats:
+        lines.append(
+            "- **not cold**: these cold runs sent more requests than they have distinct URLs,"
+            " so some were cache hits: " + ", ".join(repeats)
+        )
     lines += [
         "",
         "| scenario | target | conns | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req |",

@@ -97,6 +97,22 @@ class Server:
             time.sleep(0.5)
         raise TimeoutError(f"{self.name} not ready after {timeout} s; see {self.log}")
 
+    def wait_idle(self, *, timeout: float = 60, fast: float = 0.05) -> None:
+        """Wait until the server has worked off its queue: a probe answers within ``fast``
+        seconds twice in a row (a run's last requests can still be queued after wrk stops)."""
+        deadline = time.monotonic() + timeout
+        quick = 0
+        while quick < 2 and time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=timeout):  # noqa: S310
+                    pass
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+                continue
+            quick = quick + 1 if time.monotonic() - started < fast else 0
+            time.sleep(0.1)
+
     def cpu_seconds(self) -> float:
         """User + system CPU of the master, its live workers and workers it has reaped."""
         total = _cpu(self.process.pid, include_children=True)
@@ -128,7 +144,8 @@ class Server:
 def gunicorn_start(
     *, name: str, port: int, env: dict[str, str], log_dir: Path, workers: int = 3, threads: int = 2
 ) -> Server:
-    """gunicorn with the project's configuration; access logs off (they would cost CPU)."""
+    """gunicorn with the project's configuration; its logs (JSON access lines included, as
+    in production) go to ``log_dir/<name>.log``."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
     env = {
