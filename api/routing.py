@@ -20,6 +20,11 @@ def api_read_replica_available() -> bool:
     return REPLICA_ALIAS in settings.DATABASES
 
 
+def api_reading_from_replica() -> bool:
+    """Whether reads in this context go to the replica."""
+    return _reading_from_replica.get() and api_read_replica_available()
+
+
 @contextmanager
 def api_read_replica_routing() -> Iterator[None]:
     """Within this block, reads are routed to the replica (when one is configured)."""
@@ -34,7 +39,7 @@ class ApiReadReplicaRouter:
     """Reads inside ``api_read_replica_routing()`` go to the replica; the rest to default."""
 
     def db_for_read(self, model, **hints):
-        if _reading_from_replica.get() and api_read_replica_available():
+        if api_reading_from_replica():
             return REPLICA_ALIAS
         return None
 

@@ -53,6 +53,7 @@ from api.fields import (
     SeoField,
     SnippetUrlField,
 )
+from api.fragments import fragment_signature, listing_items
 from api.prefetch import (
     RenderContext,
     authors_context,
@@ -398,14 +399,27 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         pages = list(self.paginate_queryset(queryset))
-        self.render_context = render_context_build(
-            site=self.site,
+        serializer_class = self.get_serializer_class()
+        fields = self._serializer_fields()
+
+        def render(to_render: list) -> list[dict]:
+            self.render_context = render_context_build(
+                site=self.site, pages=to_render, fields=fields, visible_pages=self.public_pages
+            )
+            return list(self.get_serializer(to_render, many=True).data)
+
+        # Unchanged posts come from their stored items (``api.fragments``).
+        items = listing_items(
             pages=pages,
-            fields=self._serializer_fields(),
-            visible_pages=self.public_pages,
+            signature=fragment_signature(
+                request=request,
+                model=queryset.model,
+                fields=fields,
+                nested=getattr(serializer_class, "nested_selection", None),
+            ),
+            render=render,
         )
-        serializer = self.get_serializer(pages, many=True)
-        return self.get_paginated_response(serializer.data)
+        return self.get_paginated_response(items)
 
     def detail_view(self, request, pk):
         return Response(self.page_detail(self.get_object()))

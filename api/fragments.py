@@ -1,0 +1,97 @@
+"""Listing items kept per page, valid exactly as long as that page's own detail.
+
+Every publish replaces the ``ep:pages`` token, so every page listing and search misses the
+response cache (``api.caching``) at once, although the posts in them did not change. Each
+item of a listing is therefore also stored on its own, under the tokens of the page's
+detail (``all`` and ``ep:pages:<id>``: ``api.invalidation`` replaces them for exactly the
+changes that alter what the API shows of that page: its publish, move or privacy, its
+authors, categories, tags and images, the pages it links to, the site's settings). A
+listing rebuilt after a publish then renders only the new or changed posts and reads the
+rest in one round trip.
+
+An item's key also names the host (``detail_url`` is absolute), the page type and the
+field selection (``fields=``), the page's live revision and ``API_CACHE_VERSION``.
+Without Redis (errors, the circuit breaker open, ``API_CACHE_ENABLED`` off) nothing is
+read or stored and every item is rendered. Items read from a read replica are stored only
+once the replica has had ``DATABASE_REPLICA_LAG`` to catch up with the tokens' changes.
+"""
+
+import hashlib
+from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from api.caching import (
+    _UNAVAILABLE,
+    API_PREFIX,
+    _api_cache,
+    _cache_call,
+    _replica_is_fresh,
+    api_cache_generations_get,
+    api_cache_tags_for_path,
+)
+from api.routing import api_reading_from_replica
+
+
+def _page_tags(pk: int) -> list[str]:
+    return api_cache_tags_for_path(path=f"{API_PREFIX}pages/{pk}/")[1]
+
+
+def fragment_signature(*, request: HttpRequest, model, fields: Sequence[str], nested) -> str:
+    """What every item of one listing shares: host, page type and field selection."""
+    parts = [
+        settings.API_CACHE_VERSION,
+        request.get_host().lower(),
+        model._meta.label_lower,
+        ",".join(sorted(fields)),
+        repr(sorted((name, list(names)) for name, names in (nested or {}).items())),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def listing_items(
+    *, pages: list, signature: str, render: Callable[[list], list[dict]]
+) -> list[dict]:
+    """The serialized ``pages``, in order: stored items where valid, ``render`` for the rest.
+
+    ``render(pages)`` returns one item per page, in the order given.
+    """
+    if not pages:
+        return []
+    if not settings.API_CACHE_ENABLED:
+        return render(pages)
+    cache = _api_cache()
+    tags = {page.pk: _page_tags(page.pk) for page in pages}
+    generations = api_cache_generations_get(tags={tag for names in tags.values() for tag in names})
+    if generations is None:  # Redis unavailable: render everything
+        return render(pages)
+    keys = {
+        page.pk: "frag:"
+        + hashlib.sha256(
+            "\n".join(
+                [
+                    signature,
+                    str(page.pk),
+                    str(getattr(page, "live_revision_id", "")),
+                    *(f"{tag}={generations[tag]}" for tag in sorted(tags[page.pk])),
+                ]
+            ).encode()
+        ).hexdigest()
+        for page in pages
+    }
+    found = _cache_call(lambda: cache.get_many(list(keys.values())))
+    if found is _UNAVAILABLE:
+        return render(pages)
+    items = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [page for page in pages if page.pk not in items]
+    if missing:
+        rendered = dict(zip((page.pk for page in missing), render(missing), strict=True))
+        items.update(rendered)
+        fresh = not api_reading_from_replica() or _replica_is_fresh(
+            generations={tag: generations[tag] for pk in rendered for tag in tags[pk]}
+        )
+        if fresh:
+            entries = {keys[pk]: item for pk, item in rendered.items()}
+            _cache_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+    return [items[page.pk] for page in pages]

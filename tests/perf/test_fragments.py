@@ -1,0 +1,76 @@
+"""Listing items stored per page (``api.fragments``): reused after a publish, never stale."""
+
+import pytest
+
+from api import caching
+from blog.models import Author
+
+LIST = "/api/v2/pages/?type=blog.BlogPostPage&fields=*"
+
+
+def _fresh(client, settings, url: str) -> bytes:
+    """The listing rendered from the database alone (no stored response or items)."""
+    settings.API_CACHE_ENABLED = False
+    try:
+        return client.get(url).content
+    finally:
+        settings.API_CACHE_ENABLED = True
+
+
+def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_in_four_queries(
+    client, posts, settings, django_assert_num_queries
+):
+    first = client.get(LIST)
+    assert first["X-Cache"] == "miss"
+    caching.api_cache_tags_invalidate(tags=["ep:pages"])  # what any publish does to listings
+    # site, hidden branches, ids with the count, the rows: no prefetch, no rendering
+    with django_assert_num_queries(4):
+        again = client.get(LIST)
+    assert again["X-Cache"] == "miss"
+    assert again.content == first.content == _fresh(client, settings, LIST)
+
+
+def test_a_new_post_is_rendered_and_the_others_are_reused(
+    client, posts, make_post, committed, settings
+):
+    client.get(LIST)
+    with committed():
+        make_post(title="Fourth post", tags=("python",))
+    listing = client.get(LIST)
+    assert listing["X-Cache"] == "miss"
+    assert [item["title"] for item in listing.json()["items"]][0] == "Fourth post"
+    assert listing.content == _fresh(client, settings, LIST)
+
+
+def test_an_edited_post_is_never_served_from_its_old_item(client, posts, committed, settings):
+    client.get(LIST)
+    post = posts[1]
+    post.title = "Second post, revised"
+    post.intro = "A new introduction."
+    with committed():
+        post.save_revision().publish()
+    item = next(i for i in client.get(LIST).json()["items"] if i["id"] == post.pk)
+    assert item["title"] == "Second post, revised"
+    assert item["intro"] == "A new introduction."
+    assert client.get(LIST).content == _fresh(client, settings, LIST)
+
+
+def test_an_author_edit_reaches_every_listing_item_that_shows_the_author(
+    client, posts, committed, settings
+):
+    client.get(LIST)
+    author = Author.objects.get()
+    author.name = "Renamed Author"
+    with committed():
+        author.save()
+    items = client.get(LIST).json()["items"]
+    assert {a["name"] for item in items for a in item["authors"]} == {"Renamed Author"}
+    assert client.get(LIST).content == _fresh(client, settings, LIST)
+
+
+@pytest.mark.parametrize("fields", ["title", "authors(name)", "*"])
+def test_each_field_selection_has_its_own_items(client, posts, settings, fields):
+    client.get(f"{LIST}")
+    caching.api_cache_tags_invalidate(tags=["ep:pages"])
+    url = f"/api/v2/pages/?type=blog.BlogPostPage&fields={fields}"
+    assert client.get(url).content == _fresh(client, settings, url)
