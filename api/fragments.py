@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest
+from rest_framework.renderers import JSONRenderer
 
 from api.caching import (
     _UNAVAILABLE,
@@ -32,6 +33,8 @@ from api.caching import (
     api_cache_tags_for_path,
 )
 from api.routing import api_reading_from_replica
+
+_RENDERER = JSONRenderer()
 
 
 def _page_tags(pk: int) -> list[str]:
@@ -50,22 +53,37 @@ def fragment_signature(*, request: HttpRequest, model, fields: Sequence[str], ne
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def item_json(item: dict) -> bytes:
+    """One item as the API's JSON renderer writes it inside a list (compact)."""
+    return _RENDERER.render(item, renderer_context={"indent": None})
+
+
+def listing_json(*, total_count: int, items: list[bytes]) -> bytes:
+    """``{"meta":{"total_count":N},"items":[...]}``, byte for byte what Wagtail's paginated
+    response renders, assembled from the items' JSON (stored items are never decoded)."""
+    meta = _RENDERER.render({"total_count": total_count}, renderer_context={"indent": None})
+    return b'{"meta":' + meta + b',"items":[' + b",".join(items) + b"]}"
+
+
 def listing_items(
     *, pages: list, signature: str, render: Callable[[list], list[dict]]
-) -> list[dict]:
-    """The serialized ``pages``, in order: stored items where valid, ``render`` for the rest.
-
-    ``render(pages)`` returns one item per page, in the order given.
+) -> list[bytes]:
+    """The JSON of each of ``pages``, in order: stored items where valid, ``render`` for the
+    rest. ``render(pages)`` returns one item per page, in the order given.
     """
+
+    def rendered_json(to_render: list) -> list[bytes]:
+        return [item_json(item) for item in render(to_render)]
+
     if not pages:
         return []
     if not settings.API_CACHE_ENABLED:
-        return render(pages)
+        return rendered_json(pages)
     cache = _api_cache()
     tags = {page.pk: _page_tags(page.pk) for page in pages}
     generations = api_cache_generations_get(tags={tag for names in tags.values() for tag in names})
     if generations is None:  # Redis unavailable: render everything
-        return render(pages)
+        return rendered_json(pages)
     keys = {
         page.pk: "frag:"
         + hashlib.sha256(
@@ -82,11 +100,11 @@ def listing_items(
     }
     found = _cache_call(lambda: cache.get_many(list(keys.values())))
     if found is _UNAVAILABLE:
-        return render(pages)
+        return rendered_json(pages)
     items = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [page for page in pages if page.pk not in items]
     if missing:
-        rendered = dict(zip((page.pk for page in missing), render(missing), strict=True))
+        rendered = dict(zip((page.pk for page in missing), rendered_json(missing), strict=True))
         items.update(rendered)
         fresh = not api_reading_from_replica() or _replica_is_fresh(
             generations={tag: generations[tag] for pk in rendered for tag in tags[pk]}

@@ -7,7 +7,12 @@ configuration (3 gthread workers x 2 threads), alternating runs of ``wrk``:
 - **stock**: Wagtail's own v2 API over the same models (``loadtests/stock/``);
 - **cold**: this project with its response cache emptied before the run and every request
   a different URL (20-post pages at every offset, every post, search words x offsets);
-- **warm**: this project on a small, already cached set of URLs.
+- **warm**: this project on a small, already cached set of URLs;
+- **published** (listings only): what readers meet right after a publish. Every listing
+  misses the response cache (the publish replaced the listings' token) while the posts in
+  them are unchanged, so their stored items (``api.fragments``) are reused: the run first
+  reads every post of the first 3,000 once, then replaces the listings' token, then
+  requests 20-post pages at every offset below 3,000.
 
 For each run: requests/s, p50/p95/p99, errors (socket errors and non-2xx), server CPU per
 request (from /proc of the gunicorn processes); once: SQL queries per cold request and each
@@ -77,6 +82,17 @@ def _cache_clear(env: dict[str, str]) -> None:
     batch = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     for start in range(0, len(batch), 1000):
         client.delete(*batch[start : start + 1000])
+
+
+def _listings_invalidate(env: dict[str, str]) -> None:
+    """Replace the listings' token, as a publish does (the posts' own tokens stay)."""
+    code = (
+        "from api.caching import api_cache_tags_invalidate; "
+        "api_cache_tags_invalidate(tags=['ep:pages'])"
+    )
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True
+    )
 
 
 def _prime(server: Server, paths: list[str]) -> None:
@@ -177,6 +193,12 @@ def main() -> int:
         rng.shuffle(offsets)
         rng.shuffle(ids)
         lists = [f"{LISTING}&fields=*&limit=20&offset={o}" for o in offsets]
+        recent = min(3000, max(total - 20, 1))
+        published = [f"{LISTING}&fields=*&limit=20&offset={o}" for o in range(recent)]
+        rng.shuffle(published)
+        published_prime = [
+            f"{LISTING}&fields=*&limit=20&offset={o}" for o in range(0, recent + 20, 20)
+        ]
         details = [f"/api/v2/pages/{i}/" for i in ids]
         # Enough distinct searches (words x offsets) that a cold run never repeats one.
         searches = [
@@ -190,6 +212,7 @@ def main() -> int:
             ("floor", "cold"): _paths_write(directory, "floor", ["/floor/"]),
             ("list", "cold"): _paths_write(directory, "list-cold", lists),
             ("list", "warm"): _paths_write(directory, "list-warm", lists[:10]),
+            ("list", "published"): _paths_write(directory, "list-published", published),
             ("detail", "cold"): _paths_write(directory, "detail-cold", details),
             ("detail", "warm"): _paths_write(directory, "detail-warm", details[:50]),
             ("search", "cold"): _paths_write(directory, "search-cold", searches),
@@ -199,6 +222,7 @@ def main() -> int:
             ("floor", "floor", stock, "cold", args.connections),
             ("list", "stock", stock, "cold", args.connections),
             ("list", "cold", project, "cold", args.connections),
+            ("list", "published", project, "published", args.connections),
             ("list", "warm", project, "warm", args.connections),
             ("detail", "stock", stock, "cold", args.connections),
             ("detail", "cold", project, "cold", args.connections),
@@ -214,6 +238,9 @@ def main() -> int:
                     _cache_clear(env)
                     if temperature == "warm":
                         _prime(server, paths_file.read_text().split())
+                    if temperature == "published":
+                        _prime(server, published_prime)
+                        _listings_invalidate(project_env)
                 summary, cpu = wrk_run(
                     server=server,
                     paths_file=paths_file,
@@ -223,7 +250,11 @@ def main() -> int:
                 server.wait_idle()  # requests still queued must not spill into the next run
                 errors = sum(v for k, v in summary.items() if k.startswith("errors_"))
                 distinct = len(paths_file.read_text().split())
-                if temperature == "cold" and server is project and summary["requests"] > distinct:
+                if (
+                    temperature in ("cold", "published")
+                    and server is project
+                    and summary["requests"] > distinct
+                ):
                     repeats.append(f"{scenario} (round {round_number})")
                 run = Run(
                     scenario=scenario,
@@ -316,7 +347,7 @@ def results_markdown(*, runs, queries, memory, args, load_before, load_after, re
     ]
     medians = {}
     for scenario in ("floor", "list", "detail", "search"):
-        for target in ("floor", "stock", "cold", "warm"):
+        for target in ("floor", "stock", "cold", "published", "warm"):
             run = _median(runs, scenario, target)
             if run is None:
                 continue
@@ -334,9 +365,11 @@ def results_markdown(*, runs, queries, memory, args, load_before, load_after, re
     lines += ["", "Ratios (req/s, within this run):", ""]
     for scenario in ("list", "detail", "search"):
         cold, warm, stock = (medians.get((scenario, t)) for t in ("cold", "warm", "stock"))
+        published = medians.get((scenario, "published"))
+        after_publish = f", published/stock {ratio(published, stock)}" if published else ""
         lines.append(
-            f"- {scenario}: cold/stock {ratio(cold, stock)}, warm/stock {ratio(warm, stock)}, "
-            f"warm/floor {ratio(warm, floor)}"
+            f"- {scenario}: cold/stock {ratio(cold, stock)}{after_publish}, "
+            f"warm/stock {ratio(warm, stock)}, warm/floor {ratio(warm, floor)}"
         )
     lines.append("")
     return "\n".join(lines)

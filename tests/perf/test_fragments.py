@@ -74,3 +74,14 @@ def test_each_field_selection_has_its_own_items(client, posts, settings, fields)
     caching.api_cache_tags_invalidate(tags=["ep:pages"])
     url = f"/api/v2/pages/?type=blog.BlogPostPage&fields={fields}"
     assert client.get(url).content == _fresh(client, settings, url)
+
+
+def test_the_assembled_listing_is_byte_for_byte_what_drf_renders(client, posts):
+    from rest_framework.renderers import JSONRenderer
+
+    for url in (LIST, "/api/v2/pages/", f"{LIST}&search=post"):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/json"
+        assert JSONRenderer().render(response.json(), renderer_context={"indent": None}) == (
+            response.content
+        )
