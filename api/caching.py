@@ -415,6 +415,8 @@ class ApiCacheMiddleware:
         generations = None
         if settings.API_CACHE_ENABLED:
             generations = api_cache_generations_get(tags=tags)
+            # The view may key what it derives (a listing's count) on the same tokens.
+            request.api_cache_generations = generations
             if generations is not None:
                 key = api_cache_key(
                     request=request,

@@ -1,4 +1,5 @@
-"""Listing items kept per page, valid exactly as long as that page's own detail.
+"""Listing items kept per page, valid exactly as long as that page's own detail; and
+listing counts, valid as long as the listings.
 
 Every publish replaces the ``ep:pages`` token, so every page listing and search misses the
 response cache (``api.caching``) at once, although the posts in them did not change. Each
@@ -14,10 +15,16 @@ field selection (``fields=``), the page's live revision and ``API_CACHE_VERSION`
 Without Redis (errors, the circuit breaker open, ``API_CACHE_ENABLED`` off) nothing is
 read or stored and every item is rendered. Items read from a read replica are stored only
 once the replica has had ``DATABASE_REPLICA_LAG`` to catch up with the tokens' changes.
+
+A listing's ``total_count`` is the same at every offset and changes only with the
+listings' own token (``ep:pages``): ``listing_count`` keeps it under that token, the host
+and the query without ``offset`` and ``limit``, so paging through a listing or a search
+counts the set once per change instead of once per page.
 """
 
 import hashlib
 from collections.abc import Callable, Sequence
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -113,3 +120,63 @@ def listing_items(
             entries = {keys[pk]: item for pk, item in rendered.items()}
             _cache_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
     return [items[page.pk] for page in pages]
+
+
+def stored_with_tokens(
+    *,
+    request: HttpRequest,
+    name: str,
+    parts: Sequence[str],
+    compute: Callable[[], object],
+    tags: Sequence[str] | None = None,
+):
+    """``compute()``, kept in Redis under this request's response-cache tokens.
+
+    For values derived from what those tokens stand for, so that they change exactly when
+    the tokens are replaced: a listing's count (``ep:pages``), the hidden sections (any page
+    change replaces ``ep:pages``), the site's SEO settings (``all``). ``tags`` names the
+    tokens the value depends on; when the request lacks one (e.g. a detail has no
+    ``ep:pages``), or Redis is unavailable, the value is computed.
+    """
+    generations = getattr(request, "api_cache_generations", None)
+    if not settings.API_CACHE_ENABLED or not generations:
+        return compute()
+    names = sorted(tags if tags is not None else generations)
+    if any(tag not in generations for tag in names):
+        return compute()
+    key = (
+        f"{name}:"
+        + hashlib.sha256(
+            "\n".join(
+                [
+                    settings.API_CACHE_VERSION,
+                    request.get_host().lower(),
+                    *parts,
+                    *(f"{tag}={generations[tag]}" for tag in names),
+                ]
+            ).encode()
+        ).hexdigest()
+    )
+    cache = _api_cache()
+    found = _cache_call(lambda: cache.get(key))
+    if isinstance(found, tuple):  # stored as (value,) so None and 0 are values too
+        return found[0]
+    value = compute()
+    if found is not _UNAVAILABLE and (
+        not api_reading_from_replica()
+        or _replica_is_fresh(generations={tag: generations[tag] for tag in names})
+    ):
+        _cache_call(lambda: cache.set(key, (value,), timeout=settings.API_CACHE_TTL))
+    return value
+
+
+def listing_count(*, request: HttpRequest, count: Callable[[], int]) -> int:
+    """The listing's ``total_count``, kept per query (without ``offset``/``limit``)."""
+    query = sorted(
+        (name, value)
+        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
+        if name not in ("offset", "limit")
+    )
+    return stored_with_tokens(
+        request=request, name="count", parts=[request.path_info, urlencode(query)], compute=count
+    )

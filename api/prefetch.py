@@ -8,6 +8,7 @@ per kind; and the ancestors of every page (for breadcrumbs) in one query. Listin
 with every field therefore costs the same number of queries as listing one.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -35,6 +36,32 @@ class RenderContext:
     seo_settings: SeoSettings | None = None
     same_as: list[str] = field(default_factory=list)
     ancestors: dict[int, list] = field(default_factory=dict)
+
+
+@dataclass
+class SiteSeo:
+    """What every SEO object of a site shares: its SEO settings and social profile URLs."""
+
+    seo_settings: SeoSettings | None
+    same_as: tuple[str, ...] = ()
+
+
+def site_seo_load(*, site: Site | None) -> SiteSeo:
+    """The site's SEO settings and social profiles (two queries)."""
+    if site is None:
+        return SiteSeo(seo_settings=None)
+    site_settings = SiteSettings.objects.filter(site=site).order_by("pk").first()
+    same_as = ()
+    if site_settings is not None:
+        same_as = tuple(
+            block["value"]["url"]
+            for block in site_settings.social_profiles.raw_data
+            if isinstance(block.get("value"), dict) and block["value"].get("url")
+        )
+    return SiteSeo(
+        seo_settings=SeoSettings.objects.filter(site=site).order_by("pk").first(),
+        same_as=same_as,
+    )
 
 
 def _posts_prefetch(*, posts: list, fields: set[str]) -> None:
@@ -108,11 +135,14 @@ def render_context_build(
     fields: set[str],
     visible_pages: QuerySet,
     from_database: bool = True,
+    site_seo: Callable[[], "SiteSeo"] | None = None,
 ) -> RenderContext:
     """Preload what ``fields`` of ``pages`` render; attach loaded images to their pages.
 
     ``from_database=False`` is for drafts built in memory (preview): their authors, tags
     and categories live in the object itself and must not be replaced by stored rows.
+    ``site_seo`` supplies the site's SEO settings when the caller keeps them (called only
+    when ``seo`` is rendered); by default they are read here.
     """
     context = RenderContext(site=site)
     posts = [page for page in pages if isinstance(page, BlogPostPage)]
@@ -124,18 +154,8 @@ def render_context_build(
     refs = References()
     wants_seo = "seo" in fields
     if wants_seo:
-        context.seo_settings = (
-            SeoSettings.objects.filter(site=site).order_by("pk").first()
-            if site is not None
-            else None
-        )
-        site_settings = SiteSettings.objects.filter(site=site).order_by("pk").first()
-        if site_settings is not None:
-            context.same_as = [
-                block["value"]["url"]
-                for block in site_settings.social_profiles.raw_data
-                if isinstance(block.get("value"), dict) and block["value"].get("url")
-            ]
+        seo = site_seo() if site_seo is not None else site_seo_load(site=site)
+        context.seo_settings, context.same_as = seo.seo_settings, list(seo.same_as)
         if context.seo_settings is not None:
             for image_id in (
                 context.seo_settings.og_image_default_id,

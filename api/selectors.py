@@ -16,14 +16,11 @@ from wagtail.models import Collection, CollectionViewRestriction, Page, PageView
 from blog.models import Author, BlogPostAuthor, BlogPostTag, Category
 
 
-def pages_hidden_q() -> Q:
-    """Pages beneath a hidden ancestor: an unpublished or expired page, or a restriction.
+def pages_hidden_roots() -> list[str]:
+    """Paths of the roots of every hidden branch, in one query.
 
-    Wagtail's own ``live()`` checks a page, not its ancestors; a post stays ``live`` when its
-    section is unpublished or made private, yet a reader can no longer reach it.
-    One query lists the roots of every hidden branch: unpublished or expired pages with
-    children (a partial index holds only pages with children, see blog migration 0003)
-    and restricted pages.
+    Hidden: an unpublished or expired page with children (a partial index holds only pages
+    with children, see blog migration 0003), or a restricted page.
     """
     now = timezone.now()
     unpublished_parents = Page.objects.filter(numchild__gt=0).filter(
@@ -31,14 +28,23 @@ def pages_hidden_q() -> Q:
     )
     restricted = Page.objects.filter(pk__in=PageViewRestriction.objects.values("page_id"))
     # Unordered parts: SQLite allows no ORDER BY inside a compound statement.
-    hidden_roots = (
+    return list(
         unpublished_parents.order_by()
         .values_list("path", flat=True)
         .union(restricted.order_by().values_list("path", flat=True))
         .order_by("path")
     )
+
+
+def pages_hidden_q(roots: list[str] | None = None) -> Q:
+    """Pages beneath a hidden ancestor: an unpublished or expired page, or a restriction.
+
+    Wagtail's own ``live()`` checks a page, not its ancestors; a post stays ``live`` when its
+    section is unpublished or made private, yet a reader can no longer reach it. ``roots``
+    is ``pages_hidden_roots()`` when the caller already has it.
+    """
     q = Q()
-    for path in hidden_roots:
+    for path in pages_hidden_roots() if roots is None else roots:
         q |= Q(path__startswith=path)
     return q
 

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework.fields import IntegerField
@@ -53,13 +53,21 @@ from api.fields import (
     SeoField,
     SnippetUrlField,
 )
-from api.fragments import fragment_signature, listing_items, listing_json
+from api.fragments import (
+    fragment_signature,
+    listing_count,
+    listing_items,
+    listing_json,
+    stored_with_tokens,
+)
 from api.prefetch import (
     RenderContext,
+    SiteSeo,
     authors_context,
     link_blocks_context,
     redirects_context,
     render_context_build,
+    site_seo_load,
 )
 from api.renditions import RENDITION_SPECS
 from api.selectors import (
@@ -67,6 +75,7 @@ from api.selectors import (
     categories_with_post_counts,
     collections_restricted_ids,
     pages_hidden_q,
+    pages_hidden_roots,
     pages_public,
     redirect_for_path,
     redirects_public,
@@ -287,7 +296,26 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @cached_property
     def hidden_branches(self):
-        return pages_hidden_q()
+        """Hidden sections; on listings, kept until a page changes (``ep:pages``)."""
+        roots = stored_with_tokens(
+            request=self.request,
+            name="hidden",
+            parts=[],
+            compute=pages_hidden_roots,
+            tags=["all", "ep:pages"],
+        )
+        return pages_hidden_q(roots)
+
+    @cached_property
+    def site_seo(self) -> SiteSeo:
+        """The site's SEO and social settings, kept until they change (``all``)."""
+        return stored_with_tokens(
+            request=self.request,
+            name="site-seo",
+            parts=[str(self.site.pk)],
+            compute=lambda: site_seo_load(site=self.site),
+            tags=["all"],
+        )
 
     @cached_property
     def public_pages(self):
@@ -374,25 +402,22 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return context
 
     def paginate_queryset(self, queryset):
-        """Offset pagination that sorts ids, not rows (a "deferred join").
+        """Offset pagination that sorts ids, not rows (a "deferred join"), with a stored count.
 
         Wagtail counts the set, then sorts whole rows to skip ``offset`` of them: at offset
-        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query sorts only ids
-        and counts the set in the same pass (``COUNT(*) OVER ()``), a second loads the
-        requested rows by primary key. Search results (not a queryset) take Wagtail's path.
+        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query pages through
+        ids only (the ordering's index does it), a second loads those rows by primary key,
+        and the count is kept per listing until the listings change
+        (``api.fragments.listing_count``). Search results (not a queryset) keep Wagtail's
+        query and share the stored count.
         """
-        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
-            return super().paginate_queryset(queryset)
         offset = self.params.get("offset", 0)
         limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
-        window = list(
-            queryset.annotate(listing_total=Window(Count("*"))).values_list("pk", "listing_total")[
-                offset : offset + limit
-            ]
-        )
         self.paginator.view = self
-        self.paginator.total_count = window[0][1] if window else queryset.count()
-        ids = [pk for pk, _ in window]
+        self.paginator.total_count = listing_count(request=self.request, count=queryset.count)
+        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return list(queryset[offset : offset + limit])
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -404,7 +429,11 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
         def render(to_render: list) -> list[dict]:
             self.render_context = render_context_build(
-                site=self.site, pages=to_render, fields=fields, visible_pages=self.public_pages
+                site=self.site,
+                pages=to_render,
+                fields=fields,
+                visible_pages=self.public_pages,
+                site_seo=lambda: self.site_seo,
             )
             return list(self.get_serializer(to_render, many=True).data)
 
@@ -433,6 +462,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             fields=self._serializer_fields(),
             visible_pages=self.public_pages,
             from_database=self.from_database,
+            site_seo=lambda: self.site_seo,
         )
         return self.get_serializer(page).data
 

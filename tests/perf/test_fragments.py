@@ -17,17 +17,33 @@ def _fresh(client, settings, url: str) -> bytes:
         settings.API_CACHE_ENABLED = True
 
 
-def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_in_four_queries(
+def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_without_rendering(
     client, posts, settings, django_assert_num_queries
 ):
     first = client.get(LIST)
     assert first["X-Cache"] == "miss"
     caching.api_cache_tags_invalidate(tags=["ep:pages"])  # what any publish does to listings
-    # site, hidden branches, ids with the count, the rows: no prefetch, no rendering
-    with django_assert_num_queries(4):
+    # site, hidden sections and the count (both kept until the next change), ids, rows:
+    # no prefetch, no rendering
+    with django_assert_num_queries(5):
         again = client.get(LIST)
     assert again["X-Cache"] == "miss"
     assert again.content == first.content == _fresh(client, settings, LIST)
+
+
+def test_a_response_cache_miss_costs_at_most_ten_queries(
+    client, blog_index, make_post, image, django_assert_num_queries
+):
+    """Another page of a listing already read: the count, the hidden sections and the
+    SEO settings are kept; the posts on this page are new to the cache."""
+    for number in range(4):
+        make_post(title=f"Post {number}", featured_image=image, tags=("python", f"t{number}"))
+    client.get(f"{LIST}&limit=2&offset=0")
+    # site, ids, posts, authors, categories, tags, ancestors, images, renditions
+    with django_assert_num_queries(9):
+        response = client.get(f"{LIST}&limit=2&offset=2")
+    assert response["X-Cache"] == "miss"
+    assert [item["title"] for item in response.json()["items"]] == ["Post 1", "Post 0"]
 
 
 def test_a_new_post_is_rendered_and_the_others_are_reused(
