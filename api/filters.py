@@ -312,6 +312,8 @@ class SearchFilter(BaseFilterBackend):
         candidates = queryset.model.objects.filter(pk__in=queryset.values("pk"))
         if "order" in view.params:
             candidates = candidates.order_by(*queryset.query.order_by)
+        # The filtered set, for loading a page of results by id (see the view's pagination).
+        view.search_base = queryset
         return get_search_backend().search(
             " ".join(words),
             candidates,

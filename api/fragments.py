@@ -170,13 +170,19 @@ def stored_with_tokens(
     return value
 
 
-def listing_count(*, request: HttpRequest, count: Callable[[], int]) -> int:
-    """The listing's ``total_count``, kept per query (without ``offset``/``limit``)."""
+def listing_query(*, request: HttpRequest) -> list[str]:
+    """The path and the normalised query without ``offset`` and ``limit``: what every page
+    of one listing shares."""
     query = sorted(
         (name, value)
         for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
         if name not in ("offset", "limit")
     )
+    return [request.path_info, urlencode(query)]
+
+
+def listing_count(*, request: HttpRequest, count: Callable[[], int]) -> int:
+    """The listing's ``total_count``, kept per listing (``listing_query``)."""
     return stored_with_tokens(
-        request=request, name="count", parts=[request.path_info, urlencode(query)], compute=count
+        request=request, name="count", parts=listing_query(request=request), compute=count
     )

@@ -58,6 +58,7 @@ from api.fragments import (
     listing_count,
     listing_items,
     listing_json,
+    listing_query,
     stored_with_tokens,
 )
 from api.prefetch import (
@@ -85,6 +86,8 @@ from api.streamfield import link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
 
+# Searches matching more pages than this keep Wagtail's per-page ranking (and count).
+SEARCH_IDS_MAX = 10_000
 COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
 
 
@@ -414,12 +417,47 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         offset = self.params.get("offset", 0)
         limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
         self.paginator.view = self
+        if not isinstance(queryset, QuerySet):
+            ranked = self.search_ranked_ids(queryset)
+            if ranked is not None:
+                self.paginator.total_count = len(ranked)
+                return self.rows_in_order(
+                    queryset=self.search_base, ids=ranked[offset : offset + limit]
+                )
         self.paginator.total_count = listing_count(request=self.request, count=queryset.count)
         if not isinstance(queryset, QuerySet) or queryset.query.distinct:
             return list(queryset[offset : offset + limit])
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        return self.rows_in_order(queryset=queryset, ids=ids)
+
+    @staticmethod
+    def rows_in_order(*, queryset, ids: list[int]) -> list:
         rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def search_ranked_ids(self, results) -> list[int] | None:
+        """Every match's id in rank order, kept until the listings change; None if the
+        search backend cannot give ids alone.
+
+        Ranking is the cost of a search (PostgreSQL ranks every match to sort them), and
+        Wagtail's search then counts the matches in a second query of the same cost, and
+        repeats both for each page of results. Here one query ranks ids only, its length is
+        the count, and paging through the results reads the kept list. A search matching
+        more than ``SEARCH_IDS_MAX`` pages is ranked per page of results, as Wagtail does.
+        """
+        ranked = getattr(results, "get_queryset", None)
+        if ranked is None or getattr(results, "start", 0) or results.stop is not None:
+            return None
+        ranked = ranked()
+        if not isinstance(ranked, QuerySet):
+            return None
+        ids = stored_with_tokens(
+            request=self.request,
+            name="search",
+            parts=listing_query(request=self.request),
+            compute=lambda: list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1]),
+        )
+        return ids if len(ids) <= SEARCH_IDS_MAX else None
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())

@@ -54,7 +54,7 @@ def test_a_new_post_is_rendered_and_the_others_are_reused(
         make_post(title="Fourth post", tags=("python",))
     listing = client.get(LIST)
     assert listing["X-Cache"] == "miss"
-    assert [item["title"] for item in listing.json()["items"]][0] == "Fourth post"
+    assert listing.json()["items"][0]["title"] == "Fourth post"
     assert listing.content == _fresh(client, settings, LIST)
 
 
@@ -101,3 +101,27 @@ def test_the_assembled_listing_is_byte_for_byte_what_drf_renders(client, posts):
         assert JSONRenderer().render(response.json(), renderer_context={"indent": None}) == (
             response.content
         )
+
+
+def test_paging_through_a_search_ranks_the_matches_once(client, posts, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    search = "/api/v2/pages/?type=blog.BlogPostPage&search=post&limit=1"
+    first = client.get(f"{search}&offset=0").json()
+    assert first["meta"]["total_count"] == 3
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(f"{search}&offset=1")
+    assert second["X-Cache"] == "miss"
+    assert not [q["sql"] for q in queries.captured_queries if "wagtailsearch" in q["sql"]]
+    assert second.content == _fresh(client, settings, f"{search}&offset=1")
+    assert second.json()["meta"]["total_count"] == 3
+    assert second.json()["items"][0]["id"] != first["items"][0]["id"]
+
+
+def test_a_publish_reranks_searches(client, posts, make_post, committed):
+    search = "/api/v2/pages/?type=blog.BlogPostPage&search=post"
+    assert client.get(search).json()["meta"]["total_count"] == 3
+    with committed():
+        make_post(title="Fourth post", tags=("python",))
+    assert client.get(f"{search}&limit=2").json()["meta"]["total_count"] == 4
