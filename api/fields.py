@@ -78,6 +78,15 @@ class PostBodyField(ContextField):
 
 
 def author_representation(*, author, resolved) -> dict:
+    """An author as the API shows it; kept per response (``resolved``) by author id, since a
+    listing shows the same authors on many posts."""
+    key = ("author", author.pk)
+    if key not in resolved.memo:
+        resolved.memo[key] = _author_representation(author=author, resolved=resolved)
+    return resolved.memo[key]
+
+
+def _author_representation(*, author, resolved) -> dict:
     return {
         "id": author.pk,
         "name": author.name,

@@ -26,7 +26,18 @@ def image_alt(*, image) -> str:
 
 
 def image_representation(*, image, alt: str | None = None) -> dict:
-    """An image with its renditions; ``alt`` overrides the image's own alt text."""
+    """An image with its renditions; ``alt`` overrides the image's own alt text.
+
+    Kept on the image object: a response loads each image once (``api.prefetch``) and may
+    show it many times (an author's avatar on each of their posts).
+    """
+    cached = getattr(image, "_api_representation", None)
+    if cached is None:
+        cached = image._api_representation = _image_representation(image=image)
+    return {**cached, "alt": alt} if alt else cached
+
+
+def _image_representation(*, image) -> dict:
     by_spec = image_renditions(image=image, specs=RENDITION_SPECS.values())
     renditions = {
         name: {
@@ -39,7 +50,7 @@ def image_representation(*, image, alt: str | None = None) -> dict:
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": alt if alt else image_alt(image=image),
+        "alt": image_alt(image=image),
         "width": image.width,
         "height": image.height,
         "renditions": renditions,

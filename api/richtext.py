@@ -49,6 +49,8 @@ class Resolved:
     documents: dict[int, object] = field(default_factory=dict)
     images: dict[int, object] = field(default_factory=dict)
     embeds: dict[str, object] = field(default_factory=dict)
+    # Representations already built for this response, e.g. ``("author", 3)``.
+    memo: dict = field(default_factory=dict)
 
 
 def _as_id(value) -> int | None:
