@@ -135,15 +135,19 @@ def stored_with_tokens(
     For values derived from what those tokens stand for, so that they change exactly when
     the tokens are replaced: a listing's count (``ep:pages``), the hidden sections (any page
     change replaces ``ep:pages``), the site's SEO settings (``all``). ``tags`` names the
-    tokens the value depends on; when the request lacks one (e.g. a detail has no
-    ``ep:pages``), or Redis is unavailable, the value is computed.
+    tokens the value depends on (read from Redis when the request's URL does not name them);
+    when Redis is unavailable, the value is computed.
     """
     generations = getattr(request, "api_cache_generations", None)
     if not settings.API_CACHE_ENABLED or not generations:
         return compute()
     names = sorted(tags if tags is not None else generations)
-    if any(tag not in generations for tag in names):
-        return compute()
+    missing = [tag for tag in names if tag not in generations]
+    if missing:  # e.g. ``ep:pages`` on a detail: one more round trip, kept for the request
+        more = api_cache_generations_get(tags=missing)
+        if more is None:
+            return compute()
+        generations = request.api_cache_generations = {**generations, **more}
     key = (
         f"{name}:"
         + hashlib.sha256(

@@ -104,7 +104,14 @@ def site_for_request(*, request, params: dict) -> Site:
         if len(found) > 1:
             raise BadRequestError("site: several sites match; add the port, e.g. host:443")
         return found[0]
-    site = Site.find_for_request(request)
+    # Kept until a site or any page changes (a site's root page may be renamed or moved).
+    site = stored_with_tokens(
+        request=request,
+        name="site",
+        parts=[request.get_host().lower(), str(request.get_port())],
+        compute=lambda: Site.find_for_request(request),
+        tags=["all", "ep:pages"],
+    )
     if site is None:
         raise Http404("no site is configured")
     return site
