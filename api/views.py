@@ -12,6 +12,7 @@ field classes) and adds three things stock Wagtail lacks:
   for the page of results before serializing, so the query count does not grow with it.
 """
 
+import time
 from functools import cached_property
 
 from django.conf import settings
@@ -85,10 +86,25 @@ from api.selectors import (
 from api.streamfield import link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
+from cms.metrics import search_latency_observe
 
 # Searches matching more pages than this keep Wagtail's per-page ranking (and count).
 SEARCH_IDS_MAX = 10_000
 COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
+
+
+def _search_timed(query):
+    """``query`` (a search backend query) wrapped to record its duration in
+    ``blog_search_latency_seconds``."""
+
+    def timed():
+        started = time.perf_counter()
+        try:
+            return query()
+        finally:
+            search_latency_observe(seconds=time.perf_counter() - started)
+
+    return timed
 
 
 def site_for_request(*, request, params: dict) -> Site:
@@ -431,8 +447,13 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 return self.rows_in_order(
                     queryset=self.search_base, ids=ranked[offset : offset + limit]
                 )
+        if not isinstance(queryset, QuerySet):  # search results: Wagtail's query and count
+            self.paginator.total_count = listing_count(
+                request=self.request, count=_search_timed(queryset.count)
+            )
+            return _search_timed(lambda: list(queryset[offset : offset + limit]))()
         self.paginator.total_count = listing_count(request=self.request, count=queryset.count)
-        if not isinstance(queryset, QuerySet) or queryset.query.distinct:
+        if queryset.query.distinct:
             return list(queryset[offset : offset + limit])
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         return self.rows_in_order(queryset=queryset, ids=ids)
@@ -462,7 +483,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             request=self.request,
             name="search",
             parts=listing_query(request=self.request),
-            compute=lambda: list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1]),
+            compute=_search_timed(
+                lambda: list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+            ),
         )
         return ids if len(ids) <= SEARCH_IDS_MAX else None
 

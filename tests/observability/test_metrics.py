@@ -77,3 +77,15 @@ def test_metrics_are_not_served_on_the_public_port(client, db):
     response = client.get("/metrics", follow=True)
     assert response.status_code == 404
     assert b"django_http_requests" not in response.content
+
+
+def test_an_api_search_records_its_latency(client, make_post):
+    make_post(title="Searchable post")
+    count = _value("blog_search_latency_seconds_count")
+    response = client.get("/api/v2/pages/?type=blog.BlogPostPage&search=searchable")
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_count"] == 1
+    assert _value("blog_search_latency_seconds_count") == count + 1
+    # A plain listing is no search.
+    client.get("/api/v2/pages/?type=blog.BlogPostPage")
+    assert _value("blog_search_latency_seconds_count") == count + 1
