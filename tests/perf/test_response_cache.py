@@ -145,6 +145,7 @@ def test_cache_hits_keep_their_view_label_in_request_metrics(client, posts):
 def test_a_fresh_worker_can_answer_a_cache_hit_before_any_view_has_run():
     """A new gunicorn worker whose first request is a cache hit loads the throttles (to
     rate-limit the hit) before DRF's views; that order must not be an import cycle."""
+    import os
     import subprocess
     import sys
 
@@ -154,8 +155,10 @@ def test_a_fresh_worker_can_answer_a_cache_hit_before_any_view_has_run():
         "from rest_framework.settings import api_settings\n"
         "print([c.__name__ for c in api_settings.DEFAULT_THROTTLE_CLASSES])\n"
     )
+    # A fresh process, as gunicorn's worker would be: no metrics directory of another test.
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "ClientIPRateThrottle" in result.stdout
