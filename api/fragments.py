@@ -10,8 +10,8 @@ authors, categories, tags and images, the pages it links to, the site's settings
 listing rebuilt after a publish then renders only the new or changed posts and reads the
 rest in one round trip.
 
-An item's key also names the host (``detail_url`` is absolute), the page type and the
-field selection (``fields=``), the page's live revision and ``API_CACHE_VERSION``.
+An item's key also names the host (``detail_url`` is absolute), the site, the page type
+and the field selection (``fields=``), the page's live revision and ``API_CACHE_VERSION``.
 Without Redis (errors, the circuit breaker open, ``API_CACHE_ENABLED`` off) nothing is
 read or stored and every item is rendered. Items read from a read replica are stored only
 once the replica has had ``DATABASE_REPLICA_LAG`` to catch up with the tokens' changes.
@@ -48,11 +48,15 @@ def _page_tags(pk: int) -> list[str]:
     return api_cache_tags_for_path(path=f"{API_PREFIX}pages/{pk}/")[1]
 
 
-def fragment_signature(*, request: HttpRequest, model, fields: Sequence[str], nested) -> str:
-    """What every item of one listing shares: host, page type and field selection."""
+def fragment_signature(
+    *, request: HttpRequest, site_id: int, model, fields: Sequence[str], nested
+) -> str:
+    """What every item of one listing shares: host, site (``?site=`` may name another: the
+    SEO object carries its name), page type and field selection."""
     parts = [
         settings.API_CACHE_VERSION,
         request.get_host().lower(),
+        str(site_id),
         model._meta.label_lower,
         ",".join(sorted(fields)),
         repr(sorted((name, list(names)) for name, names in (nested or {}).items())),

@@ -510,6 +510,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             pages=pages,
             signature=fragment_signature(
                 request=request,
+                site_id=self.site.pk,
                 model=queryset.model,
                 fields=fields,
                 nested=getattr(serializer_class, "nested_selection", None),

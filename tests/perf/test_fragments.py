@@ -137,3 +137,18 @@ def test_a_publish_reranks_searches(client, posts, make_post, committed):
     with committed():
         make_post(title="Fourth post", tags=("python",))
     assert client.get(f"{search}&limit=2").json()["meta"]["total_count"] == 4
+
+
+def test_another_site_over_the_same_pages_has_its_own_items(client, posts, settings):
+    from wagtail.models import Site
+
+    default = Site.objects.get(is_default_site=True)
+    Site.objects.create(
+        hostname="other.example", port=80, root_page=default.root_page, site_name="Other"
+    )
+    client.get(f"{LIST}")
+    caching.api_cache_tags_invalidate(tags=["ep:pages"])
+    url = f"{LIST}&site=other.example"
+    response = client.get(url)
+    assert response.content == _fresh(client, settings, url)
+    assert response.content != client.get(LIST).content
