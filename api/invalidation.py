@@ -15,7 +15,8 @@ Fan-out is computed from the database, so it is exact rather than "flush everyth
 - an author, category or tag: its own endpoint, page listings, and the details of the
   posts that use it;
 - an image or document: its endpoint, page listings and the pages that show it
-  (featured and social images, body blocks), authors whose avatar it is;
+  (featured and social images, body blocks), authors whose avatar it is and their posts;
+  everything when it is the site's default social image or logo;
 - site settings, SEO settings or a site: everything (every response carries them);
 - a redirect: path lookups, page listings and the redirects endpoint.
 """
@@ -27,6 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
@@ -35,6 +37,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site, get_page_models
 from wagtail.signals import post_page_move
+from wagtailseo.models import SeoSettings
 
 from api.caching import api_cache_tags_invalidate
 from blog.models import (
@@ -237,6 +240,16 @@ def image_changed(sender, instance, update_fields=None, raw=False, **kwargs):
     if avatar_of:
         tags.add("ep:authors")
         tags.update(f"ep:authors:{pk}" for pk in avatar_of)
+        # Their posts show the avatar in their bylines.
+        bylines = BlogPostAuthor.objects.filter(author_id__in=avatar_of).values_list(
+            "post_id", flat=True
+        )
+        tags.update(f"ep:pages:{pk}" for pk in bylines)
+    # The default social image and the organisation logo appear in every page's SEO object.
+    if SeoSettings.objects.filter(
+        Q(og_image_default_id=instance.pk) | Q(struct_org_logo_id=instance.pk)
+    ).exists():
+        tags.add("all")
     cache_invalidate_after_commit(tags=tags)
 
 

@@ -152,3 +152,43 @@ def test_another_site_over_the_same_pages_has_its_own_items(client, posts, setti
     response = client.get(url)
     assert response.content == _fresh(client, settings, url)
     assert response.content != client.get(LIST).content
+
+
+def test_an_avatar_change_reaches_the_bylines_of_the_authors_posts(
+    client, posts, image, committed, settings
+):
+    author = Author.objects.get()
+    author.avatar = image
+    with committed():
+        author.save()
+    client.get(LIST)
+    client.get(f"/api/v2/pages/{posts[0].pk}/")
+    image.title = "A new portrait"
+    with committed():
+        image.save()
+    items = client.get(LIST).json()["items"]
+    assert {a["avatar"]["title"] for item in items for a in item["authors"]} == {"A new portrait"}
+    detail = client.get(f"/api/v2/pages/{posts[0].pk}/").json()
+    assert detail["authors"][0]["avatar"]["title"] == "A new portrait"
+    assert client.get(LIST).content == _fresh(client, settings, LIST)
+
+
+def test_a_change_to_the_sites_default_social_image_reaches_every_seo_object(
+    client, posts, image, committed, settings
+):
+    from wagtail.models import Site
+    from wagtailseo.models import SeoSettings
+
+    seo = SeoSettings.for_site(Site.objects.get(is_default_site=True))
+    seo.struct_org_logo = image
+    with committed():
+        seo.save()
+    url = f"/api/v2/pages/{posts[0].pk}/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    client.get(LIST)
+    image.title = "Renamed logo"
+    with committed():
+        image.save()
+    assert client.get(url)["X-Cache"] == "miss"  # the post shows the logo only through SEO
+    assert client.get(LIST).content == _fresh(client, settings, LIST)
