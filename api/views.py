@@ -434,8 +434,8 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query pages through
         ids only (the ordering's index does it), a second loads those rows by primary key,
         and the count is kept per listing until the listings change
-        (``api.fragments.listing_count``). Search results (not a queryset) keep Wagtail's
-        query and share the stored count.
+        (``api.fragments.listing_count``). Search results (not a queryset) page through
+        their kept ranking (``search_ranked_ids``), else through Wagtail's query and count.
         """
         offset = self.params.get("offset", 0)
         limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
@@ -447,7 +447,6 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 return self.rows_in_order(
                     queryset=self.search_base, ids=ranked[offset : offset + limit]
                 )
-        if not isinstance(queryset, QuerySet):  # search results: Wagtail's query and count
             self.paginator.total_count = listing_count(
                 request=self.request, count=_search_timed(queryset.count)
             )
@@ -479,15 +478,17 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         ranked = ranked()
         if not isinstance(ranked, QuerySet):
             return None
-        ids = stored_with_tokens(
+
+        def rank() -> list[int] | None:
+            ids = list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+            return ids if len(ids) <= SEARCH_IDS_MAX else None  # kept as "too many"
+
+        return stored_with_tokens(
             request=self.request,
             name="search",
             parts=listing_query(request=self.request),
-            compute=_search_timed(
-                lambda: list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
-            ),
+            compute=_search_timed(rank),
         )
-        return ids if len(ids) <= SEARCH_IDS_MAX else None
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())

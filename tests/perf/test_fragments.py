@@ -192,3 +192,18 @@ def test_a_change_to_the_sites_default_social_image_reaches_every_seo_object(
         image.save()
     assert client.get(url)["X-Cache"] == "miss"  # the post shows the logo only through SEO
     assert client.get(LIST).content == _fresh(client, settings, LIST)
+
+
+def test_a_search_with_more_matches_than_kept_pages_like_wagtail(
+    client, posts, settings, monkeypatch
+):
+    from api import views
+
+    monkeypatch.setattr(views, "SEARCH_IDS_MAX", 2)  # the three posts are "too many"
+    search = "/api/v2/pages/?type=blog.BlogPostPage&search=post&limit=1"
+    for offset in (1, 2):  # ranked and kept as "too many", then that verdict read back
+        url = f"{search}&offset={offset}"
+        response = client.get(url)
+        assert response["X-Cache"] == "miss"
+        assert response.json()["meta"]["total_count"] == 3
+        assert response.content == _fresh(client, settings, url)
