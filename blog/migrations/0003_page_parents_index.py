@@ -1,7 +1,7 @@
 """A partial index on the pages that have children (the API's hidden-branch lookup).
 
 Every public read first lists the roots of hidden branches: unpublished or expired pages
-*with children* (``api.selectors.pages_hidden_q``). Without an index that is a scan of the
+*with children* (``api.selectors.pages_hidden_roots``). Without an index that is a scan of the
 whole page table (7 ms at 10,000 posts, on every request); only sections have children,
 so an index of those rows alone is a few entries.
 """
