@@ -73,5 +73,5 @@ USER ${APP_UID}:${APP_UID}
 EXPOSE 8000 9100
 
 # Exec form: gunicorn is PID 1 and receives SIGTERM itself, then drains in-flight requests
-# for GUNICORN_GRACEFUL_TIMEOUT seconds (README "Timeout chain").
+# for GUNICORN_GRACEFUL_TIMEOUT seconds (docs/deploying.md "Timeout chain").
 CMD ["gunicorn", "--config", "cms/gunicorn.conf.py", "cms.wsgi:application"]

@@ -1,7 +1,7 @@
 """Settings for the blog CMS: one module, driven by the environment.
 
 Every deploy-time choice is an environment variable read here, typed, with the default
-documented in the README's configuration table. With nothing set the project runs on
+documented in docs/configuration.md. With nothing set the project runs on
 the embedded default (SQLite, local-memory cache, media on local disk, tracing off).
 Production mode (``DJANGO_DEBUG`` off) refuses to start without a real secret key and
 allowed hosts, and names the missing variable.
@@ -34,7 +34,7 @@ def _required_in_production(name: str, value):
     if not DEBUG and not value:
         raise ImproperlyConfigured(
             f"{name} must be set when DJANGO_DEBUG is off (production mode). "
-            f"See the configuration table in README.md."
+            f"See docs/configuration.md."
         )
     return value
 
@@ -148,7 +148,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Bound every statement so no request runs unbounded (gunicorn's gthread timeout
-    # does not cut off a slow request). The README's timeout chain explains the value.
+    # does not cut off a slow request). docs/deploying.md's timeout chain explains the value.
     _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
     _connect_timeout_s = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -401,7 +401,7 @@ DATABASE_REPLICA_LAG = env.float("DATABASE_REPLICA_LAG", default=2.0)
 
 # ---------------------------------------------------------------------------------------
 # Observability: logs, metrics, probes. Tracing is set up per gunicorn worker by
-# cms.telemetry from the SDK's own OTEL_* variables (README, "Observability").
+# cms.telemetry from the SDK's own OTEL_* variables (docs/operations.md).
 # ---------------------------------------------------------------------------------------
 from cms.logging import logging_config  # noqa: E402 - the section's one import
 

@@ -18,7 +18,7 @@ Spans are exported in batches from a background thread, so an unreachable collec
 costs a logged warning per batch, never a failed or slower request.
 
 Defaults chosen here for AWS X-Ray through the collector's ``awsxray`` exporter (the
-README's "Tracing" section explains the choice): X-Ray trace ids (the first 8 hex digits
+docs/operations.md, "Tracing to AWS X-Ray", explains the choice): X-Ray trace ids (the first 8 hex digits
 are the start time, as X-Ray requires) and the X-Ray propagator next to W3C trace
 context, so a trace started by the ALB (``X-Amzn-Trace-Id``) continues here. OTLP over
 HTTP/protobuf to the collector; traces only (metrics are Prometheus', logs are stdout).

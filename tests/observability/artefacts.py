@@ -11,7 +11,7 @@ ALERTS = REPO / "observability" / "prometheus" / "alerts.yaml"
 ALERT_TESTS = REPO / "observability" / "prometheus" / "tests"
 DASHBOARD = REPO / "observability" / "dashboards" / "blog.json"
 COLLECTOR = REPO / "observability" / "otel-collector.yaml"
-README = REPO / "README.md"
+RUNBOOKS = REPO / "docs" / "operations.md"
 
 # Grafana's built-in variables, set to what a 5-minute view of a fresh server uses.
 GRAFANA_VARIABLES = {

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.observability.artefacts import ALERT_TESTS, ALERTS, README, alert_rules
+from tests.observability.artefacts import ALERT_TESTS, ALERTS, RUNBOOKS, alert_rules
 
 pytestmark = pytest.mark.skipif(not shutil.which("promtool"), reason="promtool not installed")
 
@@ -56,8 +56,8 @@ def test_every_alert_is_documented(rule):
     assert annotations["summary"] and annotations["description"]
     anchor = annotations["runbook_url"].split("#", 1)[1]
     assert anchor == rule["alert"].lower()
-    headings = re.findall(r"^#+ (.+)$", README.read_text(), flags=re.MULTILINE)
-    assert rule["alert"] in headings, f"README has no runbook heading for {rule['alert']}"
+    headings = re.findall(r"^#+ (.+)$", RUNBOOKS.read_text(), flags=re.MULTILINE)
+    assert rule["alert"] in headings, f"docs/operations.md has no runbook heading for {rule['alert']}"
 
 
 def _unit_tests():

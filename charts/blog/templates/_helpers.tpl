@@ -181,7 +181,7 @@ https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-e
 {{- end }}
 
 {{/*
-The timeout chain (README "Timeout chain"), enforced at render time so a values change
+The timeout chain (docs/deploying.md "Timeout chain"), enforced at render time so a values change
 cannot silently break graceful shutdown or keep-alive.
 */}}
 {{- define "blog.validateTimeoutChain" -}}

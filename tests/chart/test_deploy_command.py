@@ -1,4 +1,4 @@
-"""The README's one `helm upgrade --install` command renders a valid production release."""
+"""The deploy guide's one `helm upgrade --install` command renders a valid production release."""
 
 import itertools
 import re
@@ -19,22 +19,22 @@ from tests.chart.manifests import (
 )
 
 
-def _readme_command():
-    readme = (REPO_ROOT / "README.md").read_text()
-    section = readme.split("### Deploy: one command", 1)[1]
+def _deploy_command():
+    readme = (REPO_ROOT / "docs" / "deploying.md").read_text()
+    section = readme.split("## Deploy: one command", 1)[1]
     (block,) = re.findall(r"```console\n(helm upgrade --install .*?)```", section, flags=re.S)
     return shlex.split(block.replace("\\\n", " "))
 
 
-def test_readme_command_is_an_atomic_waiting_upgrade_of_this_chart():
-    argv = _readme_command()
+def test_deploy_command_is_an_atomic_waiting_upgrade_of_this_chart():
+    argv = _deploy_command()
 
     assert argv[:5] == ["helm", "upgrade", "--install", "blog", "charts/blog"]
     assert {"--atomic", "--wait", "--create-namespace"} <= set(argv)
 
 
-def test_readme_command_renders_valid_manifests(chart):
-    argv = _readme_command()
+def test_deploy_command_renders_valid_manifests(chart):
+    argv = _deploy_command()
     values = {}
     for flag, value in itertools.pairwise(argv):
         if flag == "-f":
