@@ -44,7 +44,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from api.routing import api_read_replica_available, api_read_replica_routing
-from cms.metrics import api_cache_hit_record, api_cache_miss_record
+from serving.metrics import api_cache_hit_record, api_cache_miss_record
 
 logger = logging.getLogger(__name__)
 
@@ -425,9 +425,9 @@ class ApiCacheMiddleware:
                 )
                 entry = _cache_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
-                    # Imported here: cms.throttling is loaded by DRF's settings, which
+                    # Imported here: serving.throttling is loaded by DRF's settings, which
                     # must not happen while this module loads during app setup.
-                    from cms.throttling import request_throttle_check
+                    from serving.throttling import request_throttle_check
 
                     throttled = request_throttle_check(request=request)
                     if throttled is not None:

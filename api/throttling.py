@@ -1,6 +1,6 @@
 """The preview endpoint's rate limit.
 
-The security settings provide ``cms.throttling.PreviewRateThrottle`` (per client IP,
+The security settings provide ``serving.throttling.PreviewRateThrottle`` (per client IP,
 behind trusted proxies); until that module is installed, DRF's ``AnonRateThrottle`` with
 scope ``preview`` and ``PREVIEW_RATE_LIMIT`` (default 60/min) stands in.
 https://www.django-rest-framework.org/api-guide/throttling/
@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
 try:
-    from cms.throttling import PreviewRateThrottle
+    from serving.throttling import PreviewRateThrottle
 except ImportError:
 
     class PreviewRateThrottle(AnonRateThrottle):

@@ -86,7 +86,7 @@ from api.selectors import (
 from api.streamfield import link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
-from cms.metrics import search_latency_observe
+from serving.metrics import search_latency_observe
 
 # Searches matching more pages than this keep Wagtail's per-page ranking (and count).
 SEARCH_IDS_MAX = 10_000

@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cms.logging import logging_config
+from serving.logging import logging_config
 
 
 def _int(name: str, default: int) -> int:
@@ -56,15 +56,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # ---------------------------------------------------------------------------------------
 # Observability: JSON logs, Prometheus multiprocess metrics, OpenTelemetry after fork.
 # ---------------------------------------------------------------------------------------
-# One logging configuration (cms.logging) for gunicorn and Django: JSON lines on stdout.
-# The access line is structured by cms.access_log (probes left out, no query strings).
+# One logging configuration (serving.logging) for gunicorn and Django: JSON lines on stdout.
+# The access line is structured by serving.access_log (probes left out, no query strings).
 # https://docs.gunicorn.org/en/stable/settings.html#logging
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = logging_config(
     level=loglevel.upper(),
     fmt=os.environ.get("LOG_FORMAT", "json").lower(),
 )
-logger_class = "cms.access_log.JsonAccessLogger"
+logger_class = "serving.access_log.JsonAccessLogger"
 accesslog = None  # logconfig_dict turns the access log on and routes it to stdout
 errorlog = "-"
 
@@ -119,15 +119,15 @@ def child_exit(server, worker):
 
 
 def post_fork(server, worker):
-    """Tracing is built per worker, after fork (cms.telemetry)."""
-    from cms.telemetry import telemetry_configure
+    """Tracing is built per worker, after fork (serving.telemetry)."""
+    from serving.telemetry import telemetry_configure
 
     telemetry_configure()
 
 
 def worker_exit(server, worker):
     """Flush the worker's pending spans before it goes."""
-    from cms.telemetry import telemetry_enabled, telemetry_shutdown
+    from serving.telemetry import telemetry_enabled, telemetry_shutdown
 
     if telemetry_enabled(environ=dict(os.environ)):
         telemetry_shutdown()

@@ -53,7 +53,8 @@ ALLOWED_HOSTS = _required_in_production(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "cms",
+    # Below blog and api: request id, logs, probes, metrics, tracing, security.
+    "serving",
     "blog",
     "api",
     "wagtailseo",
@@ -91,12 +92,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost: every response, probes included, carries the request id.
-    "cms.request_id.RequestIdMiddleware",
+    "serving.request_id.RequestIdMiddleware",
     # Security headers on every response, probes and refusals included.
-    "cms.security_headers.SecurityHeadersMiddleware",
+    "serving.security_headers.SecurityHeadersMiddleware",
     # Probes are answered before host checks, HTTPS redirect, blocklist and metrics.
-    "cms.health.HealthCheckMiddleware",
-    "cms.ip_blocklist.IPBlocklistMiddleware",
+    "serving.health.HealthCheckMiddleware",
+    "serving.ip_blocklist.IPBlocklistMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,7 +124,7 @@ WSGI_APPLICATION = "cms.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -401,9 +402,9 @@ DATABASE_REPLICA_LAG = env.float("DATABASE_REPLICA_LAG", default=2.0)
 
 # ---------------------------------------------------------------------------------------
 # Observability: logs, metrics, probes. Tracing is set up per gunicorn worker by
-# cms.telemetry from the SDK's own OTEL_* variables (docs/operations.md).
+# serving.telemetry from the SDK's own OTEL_* variables (docs/operations.md).
 # ---------------------------------------------------------------------------------------
-from cms.logging import logging_config  # noqa: E402 - the section's one import
+from serving.logging import logging_config  # noqa: E402 - the section's one import
 
 # One logging configuration for Django and gunicorn (cms/gunicorn.conf.py uses it too).
 # https://docs.djangoproject.com/en/5.2/topics/logging/#configuring-logging
@@ -457,7 +458,7 @@ for _cache in CACHES.values():
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key-fallbacks
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
-# Health probes: never redirected, blocked or rate limited (cms.ip_blocklist).
+# Health probes: never redirected, blocked or rate limited (serving.ip_blocklist).
 SECURITY_PROBE_PATHS = ("/healthz", "/readyz")
 
 # The ALB terminates TLS and says so in X-Forwarded-Proto; gunicorn only passes the
@@ -499,7 +500,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Headers (cms.security_headers). Each CSP is a list of directives; frame-ancestors is
+# Headers (serving.security_headers). Each CSP is a list of directives; frame-ancestors is
 # added per response from X-Frame-Options.
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
 SECURITY_API_PATH_PREFIX = "/api/"
@@ -569,15 +570,15 @@ SECURITY_PERMISSIONS_POLICY = (
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
-# Client IP (cms.client_ip): how many proxies in front append to X-Forwarded-For and are
+# Client IP (serving.client_ip): how many proxies in front append to X-Forwarded-For and are
 # believed. 0 locally (the header is ignored), 1 behind the ALB.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# IP blocklist (cms.ip_blocklist): CIDRs from here plus Settings → Blocked networks.
+# IP blocklist (serving.ip_blocklist): CIDRs from here plus Settings → Blocked networks.
 IP_BLOCKLIST = env.list("IP_BLOCKLIST", default=[])
 IP_BLOCKLIST_CACHE_SECONDS = env.int("IP_BLOCKLIST_CACHE_SECONDS", default=60)
 
-# API rate limits (cms.throttling), counted per client IP in the default cache (Redis).
+# API rate limits (serving.throttling), counted per client IP in the default cache (Redis).
 # https://www.django-rest-framework.org/api-guide/throttling/
 # `off` disables a limit (load tests from one address); anything else must be DRF's
 # "<count>/<second|minute|hour|day>" and is checked here, at start.
@@ -597,11 +598,11 @@ PREVIEW_RATE_LIMIT = _rate_limit("PREVIEW_RATE_LIMIT", "30/min")
 PREVIEW_PATH_PREFIX = "/api/v2/preview/"
 REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
-        "cms.throttling.ClientIPRateThrottle",
-        "cms.throttling.PreviewRateThrottle",
+        "serving.throttling.ClientIPRateThrottle",
+        "serving.throttling.PreviewRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT, "preview": PREVIEW_RATE_LIMIT},
-    "EXCEPTION_HANDLER": "cms.throttling.api_exception_handler",
+    "EXCEPTION_HANDLER": "serving.throttling.api_exception_handler",
 }
 
 # Admin login lockout (django-axes): per client IP and, separately, per username.
@@ -615,8 +616,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "cms.client_ip.axes_client_ip"
-AXES_LOCKOUT_CALLABLE = "cms.login_lockout.login_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "serving.client_ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "serving.login_lockout.login_lockout_response"
 AXES_HANDLER = (
     "axes.handlers.cache.AxesCacheHandler"
     if REDIS_URL

@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 
 from blog.demo_content import demo_site_ensure
 from blog.models import Author, BlogPostAuthor, BlogPostPage, Category
-from cms.ip_blocklist import blocked_networks_cache_prime
+from serving.ip_blocklist import blocked_networks_cache_prime
 
 
 def _caches_clear():

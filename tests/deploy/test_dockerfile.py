@@ -148,6 +148,6 @@ def test_dockerignore_keeps_local_state_and_secrets_out(path):
 def test_dockerignore_keeps_what_the_build_needs():
     patterns = {line.strip() for line in DOCKERIGNORE.read_text().splitlines()}
 
-    for needed in ("uv.lock", "pyproject.toml", "manage.py", "cms", "blog", "api"):
+    for needed in ("uv.lock", "pyproject.toml", "manage.py", "cms", "serving", "blog", "api"):
         assert needed not in patterns
         assert (REPO_ROOT / needed).exists()

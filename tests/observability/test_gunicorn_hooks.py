@@ -29,6 +29,6 @@ def test_on_starting_makes_a_directory_when_none_is_configured(monkeypatch):
 
 def test_the_access_log_is_structured_and_the_logging_config_shared():
     config = runpy.run_path(str(REPO / "cms" / "gunicorn.conf.py"))
-    assert config["logger_class"] == "cms.access_log.JsonAccessLogger"
+    assert config["logger_class"] == "serving.access_log.JsonAccessLogger"
     assert config["logconfig_dict"]["root"]["handlers"] == ["stdout"]
     assert config["preload_app"] is False  # tracing is set up after fork

@@ -5,7 +5,7 @@ import socket
 import pytest
 from prometheus_client import REGISTRY
 
-from cms.health import database_ping, readiness_cache_check
+from serving.health import database_ping, readiness_cache_check
 
 
 def _closed_port() -> int:

@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from cms.logging import REDACTED, logging_config, trace_id_xray
+from serving.logging import REDACTED, logging_config, trace_id_xray
 
 
 def _capture(fmt: str):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from prometheus_client import REGISTRY
 
-from cms.metrics import (
+from serving.metrics import (
     api_cache_hit_record,
     api_cache_miss_record,
     page_publish_record,

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from cms.logging import JsonLogFormatter, RequestContextFilter
-from cms.request_id import REQUEST_ID_PATTERN, request_id_accept, request_id_make
+from serving.logging import JsonLogFormatter, RequestContextFilter
+from serving.request_id import REQUEST_ID_PATTERN, request_id_accept, request_id_make
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cms.telemetry import TRACING_DEFAULTS, telemetry_configure, telemetry_enabled
+from serving.telemetry import TRACING_DEFAULTS, telemetry_configure, telemetry_enabled
 
 
 @pytest.mark.parametrize(

@@ -93,4 +93,4 @@ def test_an_unreachable_collector_never_fails_a_request(live_gunicorn, site_tree
         assert http_get(f"{app.url}/readyz").status == 200
     assert app.process.returncode == 0
     records = [json.loads(line) for line in app.stdout_lines()]
-    assert any(r["logger"] == "cms.telemetry" and "Tracing on" in r["message"] for r in records)
+    assert any(r["logger"] == "serving.telemetry" and "Tracing on" in r["message"] for r in records)

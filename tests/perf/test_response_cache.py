@@ -151,7 +151,7 @@ def test_a_fresh_worker_can_answer_a_cache_hit_before_any_view_has_run():
 
     code = (
         "import django; django.setup()\n"
-        "from cms.throttling import request_throttle_check\n"
+        "from serving.throttling import request_throttle_check\n"
         "from rest_framework.settings import api_settings\n"
         "print([c.__name__ for c in api_settings.DEFAULT_THROTTLE_CLASSES])\n"
     )

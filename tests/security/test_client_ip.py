@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cms.client_ip import UNKNOWN_CLIENT_IP, client_ip_from_request, client_ip_resolve
+from serving.client_ip import UNKNOWN_CLIENT_IP, client_ip_from_request, client_ip_resolve
 
 ALB = "10.0.3.7"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cms.models import BlockedNetwork
+from serving.models import BlockedNetwork
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -90,7 +90,7 @@ def test_a_policy_set_on_an_inner_pass_follows_the_final_framing(rf):
     the admin's preview view, then marks the outer response SAMEORIGIN."""
     from django.http import HttpResponse
 
-    from cms.security_headers import SecurityHeadersMiddleware
+    from serving.security_headers import SecurityHeadersMiddleware
 
     inner = SecurityHeadersMiddleware(lambda request: HttpResponse("page"))
     response = inner(rf.get("/blog/a-post/"))

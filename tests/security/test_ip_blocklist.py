@@ -4,8 +4,8 @@ cached and refreshed when an admin edits it."""
 import pytest
 from django.urls import reverse
 
-from cms.ip_blocklist import blocked_networks_cache_clear, ip_is_blocked
-from cms.models import BlockedNetwork
+from serving.ip_blocklist import blocked_networks_cache_clear, ip_is_blocked
+from serving.models import BlockedNetwork
 
 
 def get(client, path="/api/v2/pages/", *, ip, forwarded=None):
@@ -110,7 +110,7 @@ def test_a_change_made_by_another_process_applies_within_two_seconds(db, monkeyp
 
     from django.core.cache import cache
 
-    from cms import ip_blocklist
+    from serving import ip_blocklist
 
     blocked_networks_cache_clear()
     assert not ip_is_blocked(ip="192.0.2.1")  # this process now holds the empty list

@@ -74,7 +74,7 @@ def test_rate_limit_is_kept_in_the_shared_cache(client, site_tree, rates):
     """A second app process (same cache, fresh throttle objects) sees the same count."""
     from django.core.cache import cache
 
-    from cms.throttling import ClientIPRateThrottle
+    from serving.throttling import ClientIPRateThrottle
 
     rates(api="2/min")
     client.get("/api/v2/pages/")
@@ -90,7 +90,7 @@ def test_one_cache_round_trip_per_request_and_no_growing_history(client, site_tr
     """Each request adds one to a counter; nothing per request is stored."""
     from django.core.cache import cache
 
-    from cms.throttling import ClientIPRateThrottle
+    from serving.throttling import ClientIPRateThrottle
 
     rates(api="100/min")
     for _ in range(5):

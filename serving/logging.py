@@ -25,7 +25,7 @@ from typing import Any
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
-from cms.request_id import request_context_current
+from serving.request_id import request_context_current
 
 LOG_FORMATS = ("json", "console")
 # Record attributes that are credentials or may carry them: never written, whatever a
@@ -48,7 +48,7 @@ def trace_id_xray(*, trace_id: str) -> str:
 
 
 def _xray_ids_in_use() -> bool:
-    # cms.telemetry sets this (by default) when tracing is on; the SDK reads the same name.
+    # serving.telemetry sets this (by default) when tracing is on; the SDK reads the same name.
     return os.environ.get("OTEL_PYTHON_ID_GENERATOR", "") == "xray"
 
 
@@ -120,18 +120,18 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
 
     Everything propagates to one root handler on stdout. gunicorn's own loggers are
     declared so that its default handlers (plain text, errors on stderr) are replaced.
-    Health probes are filtered out of the access log by cms.access_log.
+    Health probes are filtered out of the access log by serving.access_log.
     """
     if fmt not in LOG_FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {fmt!r}")
     formatter = (
-        {"()": "cms.logging.JsonLogFormatter"} if fmt == "json" else {"format": CONSOLE_FORMAT}
+        {"()": "serving.logging.JsonLogFormatter"} if fmt == "json" else {"format": CONSOLE_FORMAT}
     )
     quiet = {"level": "WARNING", "handlers": [], "propagate": True}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_context": {"()": "cms.logging.RequestContextFilter"}},
+        "filters": {"request_context": {"()": "serving.logging.RequestContextFilter"}},
         "formatters": {"default": formatter},
         "handlers": {
             "stdout": {

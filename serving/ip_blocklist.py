@@ -9,7 +9,7 @@ A change made in the admin applies at once in the process that saved it and with
 2 seconds everywhere else. Health probes (``/healthz``, ``/readyz``) are never blocked:
 the load balancer's and the kubelet's addresses must always reach them.
 
-The client address comes from ``cms.client_ip``, so a forged ``X-Forwarded-For`` cannot
+The client address comes from ``serving.client_ip``, so a forged ``X-Forwarded-For`` cannot
 step around a block.
 """
 
@@ -25,8 +25,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import JsonResponse
 
-from cms.client_ip import client_ip_from_request
-from cms.models import BlockedNetwork
+from serving.client_ip import client_ip_from_request
+from serving.models import BlockedNetwork
 
 logger = logging.getLogger(__name__)
 

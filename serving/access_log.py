@@ -3,7 +3,7 @@
 gunicorn formats access lines from ``access_log_format``; a JSON line built that way
 breaks on quotes in paths or user agents. This logger class (gunicorn's documented
 ``logger_class`` extension point) logs each request as a record whose fields the JSON
-formatter (cms.logging) writes as keys: method, path, status, duration, client address,
+formatter (serving.logging) writes as keys: method, path, status, duration, client address,
 bytes sent, request id and trace ids. The query string is never logged (preview tokens
 and search terms live there), nor are headers or cookies.
 
@@ -17,7 +17,7 @@ import traceback
 
 from gunicorn.glogging import Logger
 
-from cms.request_id import ENVIRON_REQUEST_ID, ENVIRON_SPAN_ID, ENVIRON_TRACE_ID
+from serving.request_id import ENVIRON_REQUEST_ID, ENVIRON_SPAN_ID, ENVIRON_TRACE_ID
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 # Bounds for values that come from the client.

@@ -23,11 +23,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
 # The span attribute; X-Ray annotation keys allow only letters, digits and underscores.
 SPAN_ATTRIBUTE = "request_id"
-# WSGI environ keys read by the gunicorn access log (cms.access_log), which runs after
+# WSGI environ keys read by the gunicorn access log (serving.access_log), which runs after
 # the response is sent, when neither the context variable nor the span is current.
-ENVIRON_REQUEST_ID = "cms.request_id"
-ENVIRON_TRACE_ID = "cms.trace_id"
-ENVIRON_SPAN_ID = "cms.span_id"
+ENVIRON_REQUEST_ID = "serving.request_id"
+ENVIRON_TRACE_ID = "serving.trace_id"
+ENVIRON_SPAN_ID = "serving.span_id"
 
 
 @dataclass(frozen=True, slots=True)

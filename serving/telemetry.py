@@ -17,9 +17,9 @@ is set or ``OTEL_TRACES_EXPORTER`` names an exporter; ``OTEL_SDK_DISABLED=true``
 Spans are exported in batches from a background thread, so an unreachable collector
 costs a logged warning per batch, never a failed or slower request.
 
-Defaults chosen here for AWS X-Ray through the collector's ``awsxray`` exporter (the
-docs/operations.md, "Tracing to AWS X-Ray", explains the choice): X-Ray trace ids (the first 8 hex digits
-are the start time, as X-Ray requires) and the X-Ray propagator next to W3C trace
+Defaults chosen here for AWS X-Ray through the collector's ``awsxray`` exporter
+(docs/operations.md, "Tracing to AWS X-Ray", explains the choice): X-Ray trace ids (the
+first 8 hex digits are the start time, as X-Ray requires) and the X-Ray propagator next to W3C trace
 context, so a trace started by the ALB (``X-Amzn-Trace-Id``) continues here. OTLP over
 HTTP/protobuf to the collector; traces only (metrics are Prometheus', logs are stdout).
 """
@@ -43,7 +43,7 @@ TRACING_DEFAULTS = {
     "OTEL_PROPAGATORS": "tracecontext,baggage,xray",
     # Probes every few seconds per pod would be most of the traces and say nothing.
     "OTEL_PYTHON_DJANGO_EXCLUDED_URLS": "healthz,readyz",
-    # cms.logging puts trace and span ids on every record itself, in JSON or console
+    # serving.logging puts trace and span ids on every record itself, in JSON or console
     # form; the logging instrumentation would add a second, differently named set.
     "OTEL_PYTHON_DISABLED_INSTRUMENTATIONS": "logging",
 }

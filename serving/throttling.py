@@ -8,7 +8,7 @@ viewset gets them without naming them:
   ``/api/v2/preview/``, whose tokens are worth guessing; a viewset may also list it in its
   own ``throttle_classes``.
 
-Both key on ``cms.client_ip.client_ip_from_request``, never on DRF's own
+Both key on ``serving.client_ip.client_ip_from_request``, never on DRF's own
 ``get_ident`` (which believes the whole ``X-Forwarded-For`` header when
 ``NUM_PROXIES`` is unset), and on nothing the client controls, such as credentials or
 cookies. DRF stores each bucket in Django's default cache; django-redis ignores Redis
@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from cms.client_ip import client_ip_from_request
+from serving.client_ip import client_ip_from_request
 
 
 class ClientIPRateThrottle(SimpleRateThrottle):

@@ -3,7 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import BlockedNetwork
+from serving.models import BlockedNetwork
 
 
 class BlockedNetworkViewSet(SnippetViewSet):

@@ -38,7 +38,7 @@ def login_lockout_response(
         response = JsonResponse({"message": message}, status=429)
     else:
         response = HttpResponse(
-            render_to_string("cms/login_lockout.html", {"message": message}, request=request),
+            render_to_string("serving/login_lockout.html", {"message": message}, request=request),
             status=429,
         )
     response["Retry-After"] = str(seconds)
