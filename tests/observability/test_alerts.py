@@ -57,7 +57,7 @@ def test_every_alert_is_documented(rule):
     anchor = annotations["runbook_url"].split("#", 1)[1]
     assert anchor == rule["alert"].lower()
     headings = re.findall(r"^#+ (.+)$", RUNBOOKS.read_text(), flags=re.MULTILINE)
-    assert rule["alert"] in headings, f"docs/operations.md has no runbook heading for {rule['alert']}"
+    assert rule["alert"] in headings, f"docs/operations.md: no runbook for {rule['alert']}"
 
 
 def _unit_tests():
