@@ -7,7 +7,7 @@ POSTS ?= 50
 SEED ?= 1
 
 .PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
-	grafana-schema
+	grafana-schema infra-check
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -73,3 +73,14 @@ deploy-lint: install ## hadolint, the GitHub workflow schema and actionlint (+ s
 	$(UV) run --locked hadolint Dockerfile
 	$(UV) run --locked check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(UV) run --locked actionlint
+
+# The CDK app has its own lock (infra/uv.lock): aws-cdk-lib and the jsii runtime are 600 MB
+# that the app and its tests never need. Synth runs offline (no lookups, no CLI notices).
+INFRA_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=true \
+	CDK_DISABLE_CLI_TELEMETRY=true
+infra-check: ## AWS CDK app (infra/): synth with cdk-nag, cfn-lint on the templates, stack tests
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	cd infra && $(UV) sync --locked
+	cd infra && $(INFRA_ENV) $(UV) run --locked python app.py
+	cd infra && $(UV) run --locked cfn-lint cdk.out/*.template.json
+	cd infra && $(INFRA_ENV) $(UV) run --locked pytest -q
