@@ -147,18 +147,27 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Bound every statement so no request runs unbounded (gunicorn's gthread timeout does not
+# cut off a slow request); docs/deploying.md's timeout chain explains the value. Applied per
+# session after connect, or carried by the role behind a transaction pooler (never as a libpq
+# startup option, which PgBouncer refuses): serving/database_session.py.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+# How long a statement may wait for a lock; 0 waits forever. The migrate Job sets it so a
+# migration gives up (and retries) instead of queueing every read behind its lock.
+DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=0)
+# "session" (a direct connection, RDS Proxy or PgBouncer in session mode) or "transaction"
+# (PgBouncer in transaction mode: no session state survives a transaction, so the limits live
+# on the role, set by `manage.py migrate_online`, and server-side cursors are off).
+DATABASE_POOL_MODE = env.str("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Bound every statement so no request runs unbounded (gunicorn's gthread timeout
-    # does not cut off a slow request). docs/deploying.md's timeout chain explains the value.
-    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
-    _connect_timeout_s = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update(
-        {
-            "connect_timeout": _connect_timeout_s,
-            "options": f"-c statement_timeout={_statement_timeout_ms}",
-        }
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
     )
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#transaction-pooling-server-side-cursors
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOL_MODE == "transaction"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

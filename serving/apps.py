@@ -25,6 +25,16 @@ class ServingConfig(AppConfig):
         # https://docs.python.org/3/library/logging.html#logging.captureWarnings
         logging.captureWarnings(True)
 
+        # Statement and lock limits on each new PostgreSQL session (serving/database_session.py).
+        # https://docs.djangoproject.com/en/5.2/ref/signals/#connection-created
+        from django.db.backends.signals import connection_created
+
+        from serving.database_session import connection_created_receiver
+
+        connection_created.connect(
+            connection_created_receiver, dispatch_uid="serving.database_session.limits"
+        )
+
         # https://docs.wagtail.org/en/7.4/reference/signals.html#page-published
         from django.core.signals import request_finished
         from wagtail.signals import page_published

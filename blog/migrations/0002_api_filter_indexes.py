@@ -13,34 +13,36 @@ authors, categories and tags are unique, so indexed.
 
 from django.db import migrations, models
 
+from serving.online_indexes import AddIndexOnline, CreateIndexOnline
+
 
 class Migration(migrations.Migration):
+    # Built concurrently on PostgreSQL, which cannot run in a transaction.
+    atomic = False
+
     dependencies = [
         ("blog", "0001_initial"),
         ("wagtailcore", "0001_initial"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="blogposttag",
             index=models.Index(fields=["tag", "content_object"], name="blog_posttag_tag_post"),
         ),
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="blogpostauthor",
             index=models.Index(fields=["post", "sort_order"], name="blog_postauthor_post_order"),
         ),
-        migrations.RunSQL(
-            sql="CREATE INDEX IF NOT EXISTS blog_postcategories_cat_post "
-            "ON blog_blogpostpage_categories (category_id, blogpostpage_id)",
-            reverse_sql="DROP INDEX IF EXISTS blog_postcategories_cat_post",
+        CreateIndexOnline(
+            name="blog_postcategories_cat_post",
+            table="blog_blogpostpage_categories",
+            definition="(category_id, blogpostpage_id)",
         ),
-        migrations.RunSQL(
-            sql="CREATE INDEX IF NOT EXISTS blog_page_title ON wagtailcore_page (title)",
-            reverse_sql="DROP INDEX IF EXISTS blog_page_title",
-        ),
-        migrations.RunSQL(
-            sql="CREATE INDEX IF NOT EXISTS blog_page_last_published "
-            "ON wagtailcore_page (last_published_at)",
-            reverse_sql="DROP INDEX IF EXISTS blog_page_last_published",
+        CreateIndexOnline(name="blog_page_title", table="wagtailcore_page", definition="(title)"),
+        CreateIndexOnline(
+            name="blog_page_last_published",
+            table="wagtailcore_page",
+            definition="(last_published_at)",
         ),
     ]

@@ -8,17 +8,22 @@ so an index of those rows alone is a few entries.
 
 from django.db import migrations
 
+from serving.online_indexes import CreateIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # built concurrently on PostgreSQL
+
     dependencies = [
         ("blog", "0002_api_filter_indexes"),
         ("wagtailcore", "0001_initial"),
     ]
 
     operations = [
-        migrations.RunSQL(
-            sql="CREATE INDEX IF NOT EXISTS blog_page_parents_path "
-            "ON wagtailcore_page (path) WHERE numchild > 0",
-            reverse_sql="DROP INDEX IF EXISTS blog_page_parents_path",
+        CreateIndexOnline(
+            name="blog_page_parents_path",
+            table="wagtailcore_page",
+            definition="(path)",
+            where="numchild > 0",
         ),
     ]

@@ -9,26 +9,22 @@ concatenation turns both into an index lookup. PostgreSQL only; SQLite uses FTS5
 
 from django.db import migrations
 
-INDEX = "blog_search_title_body"
-
-
-def index_create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON wagtailsearch_indexentry "
-            "USING gin ((title || body))"
-        )
-
-
-def index_drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from serving.online_indexes import CreateIndexOnline
 
 
 class Migration(migrations.Migration):
+    atomic = False  # built concurrently on PostgreSQL
+
     dependencies = [
         ("blog", "0003_page_parents_index"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(index_create, index_drop, elidable=False)]
+    operations = [
+        CreateIndexOnline(
+            name="blog_search_title_body",
+            table="wagtailsearch_indexentry",
+            definition="USING gin ((title || body))",
+            postgresql_only=True,
+        )
+    ]
