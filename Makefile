@@ -7,7 +7,7 @@ POSTS ?= 50
 SEED ?= 1
 
 .PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
-	grafana-schema infra-check
+	grafana-schema infra-check backup restore
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -43,6 +43,16 @@ loadtest: install ## Locust personas against gunicorn on PostgreSQL+Redis with 1
 bench: install ## Stock Wagtail vs this project (cold, warm) vs a trivial view; appends to loadtests/RESULTS.md
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
 	$(PY) loadtests/bench.py
+
+# Backups: the configured database (pg_dump, or SQLite's online backup) plus local media, with a
+# checksummed manifest (serving/backup.py). A restore goes only into an empty database.
+BACKUP_DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: install ## Back up the database and local media: make backup [BACKUP_DIR=backups/x]
+	$(PY) manage.py backup --to $(BACKUP_DIR)
+
+restore: install ## Restore into an empty database and media root: make restore BACKUP_DIR=backups/x
+	@test -d "$(BACKUP_DIR)" || { echo "BACKUP_DIR=$(BACKUP_DIR) is not a backup directory" >&2; exit 2; }
+	$(PY) manage.py restore --from $(BACKUP_DIR)
 
 seed: install ## Seed demo content into the configured database
 	$(PY) manage.py migrate --no-input
