@@ -425,6 +425,8 @@ LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
 # Readiness (/readyz): how long the database may take to answer before the pod is
 # reported not ready. Keep it below the probe's timeoutSeconds.
 READYZ_DATABASE_TIMEOUT = env.float("READYZ_DATABASE_TIMEOUT", default=2.0)
+# A database check answers every probe for this many seconds (0: check on every probe).
+READYZ_CACHE_SECONDS = env.float("READYZ_CACHE_SECONDS", default=2.0)
 
 # django-prometheus: metrics are served by the gunicorn master on METRICS_PORT
 # (cms/gunicorn.conf.py), never through the public URLconf.

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import Error as DatabaseDriverError
 from django.db import connection
 from django.http import JsonResponse
 
@@ -44,17 +45,23 @@ class CheckResult:
 
 
 def database_ping() -> None:
-    """Run ``SELECT 1`` on this thread's connection, then close it.
+    """Run ``SELECT 1`` on this thread's connection, which is kept between checks.
 
-    Closing after each check means a probe proves a fresh connection can be made (the
-    failure readiness cares about) and keeps no idle connection per worker.
+    Probes come every few seconds from the kubelet and the ALB: a new PostgreSQL connection
+    each time costs a backend fork and, through a pooler, a slot. The readiness thread keeps
+    one connection; a connection that broke (a failover, a restart) is closed and the check
+    tried once more on a new one, so readiness reports the database, not a stale socket.
     """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    finally:
-        connection.close()
+    for attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return
+        except DatabaseDriverError:  # InterfaceError too: a socket closed under us
+            connection.close()
+            if attempt == 2:
+                raise
 
 
 # The database check runs on its own thread so that a database that does not answer
@@ -66,11 +73,20 @@ _pending: Future | None = None
 _lock = threading.Lock()
 
 
-def readiness_database_check(*, timeout: float) -> CheckResult:
-    """The database answers ``SELECT 1`` within ``timeout`` seconds."""
-    global _executor, _pending
+# The last database check and when it ran (monotonic seconds): every probe within
+# READYZ_CACHE_SECONDS of it is answered from it, so a burst of probes (kubelet, ALB target
+# group, a load balancer per zone) costs one query per process.
+_last: tuple[float, CheckResult] | None = None
+
+
+def readiness_database_check(*, timeout: float, max_age: float = 0.0) -> CheckResult:
+    """The database answers ``SELECT 1`` within ``timeout`` seconds (or did, within
+    ``max_age`` seconds)."""
+    global _executor, _pending, _last
     started = time.perf_counter()
     with _lock:
+        if _last is not None and time.monotonic() - _last[0] < max_age:
+            return _last[1]
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
         if _pending is not None and not _pending.done():
@@ -89,12 +105,15 @@ def readiness_database_check(*, timeout: float) -> CheckResult:
         error = type(exc).__name__
     else:
         error = None
-    return CheckResult(
+    result = CheckResult(
         status=STATUS_FAIL if error else STATUS_OK,
         critical=True,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         error=error,
     )
+    with _lock:
+        _last = (time.monotonic(), result)
+    return result
 
 
 def readiness_cache_check() -> CheckResult:
@@ -121,10 +140,12 @@ def readiness_cache_check() -> CheckResult:
     )
 
 
-def readiness_report(*, database_timeout: float) -> tuple[bool, dict]:
+def readiness_report(
+    *, database_timeout: float, database_max_age: float = 0.0
+) -> tuple[bool, dict]:
     """(ready, JSON body): ready unless a critical check failed."""
     checks = {
-        "database": readiness_database_check(timeout=database_timeout),
+        "database": readiness_database_check(timeout=database_timeout, max_age=database_max_age),
         "cache": readiness_cache_check(),
     }
     ready = all(check.status == STATUS_OK for check in checks.values() if check.critical)
@@ -161,5 +182,8 @@ class HealthCheckMiddleware:
             return response
         if request.path == LIVENESS_PATH:
             return _probe_response({"status": STATUS_OK}, status=200)
-        ready, body = readiness_report(database_timeout=settings.READYZ_DATABASE_TIMEOUT)
+        ready, body = readiness_report(
+            database_timeout=settings.READYZ_DATABASE_TIMEOUT,
+            database_max_age=settings.READYZ_CACHE_SECONDS,
+        )
         return _probe_response(body, status=200 if ready else 503)

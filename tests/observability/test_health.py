@@ -5,7 +5,7 @@ import socket
 import pytest
 from prometheus_client import REGISTRY
 
-from serving.health import database_ping, readiness_cache_check
+from serving.health import database_ping, readiness_cache_check, readiness_database_check
 
 
 def _closed_port() -> int:
@@ -35,12 +35,35 @@ def test_readiness_reports_each_check_with_status_and_time(client, db):
     assert database["error"] is None and cache["error"] is None
 
 
-def test_the_database_check_is_one_query(committed_db, django_assert_num_queries):
+def test_the_database_check_is_one_query_on_a_kept_connection(
+    committed_db, django_assert_num_queries
+):
+    from django.db import connection
+
+    database_ping()
+    kept = connection.connection
     with django_assert_num_queries(1):
         database_ping()
-    # It closed its connection (a probe proves a new one can be made); the next opens one.
-    with django_assert_num_queries(1):
-        database_ping()
+    assert connection.connection is kept  # no new connection per probe
+
+
+def test_a_broken_connection_is_replaced_within_the_same_check(committed_db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database cannot be reopened once closed")
+    database_ping()
+    broken = connection.connection
+    broken.close()  # what a database restart does to a kept connection
+    database_ping()  # no error: closed, reconnected, answered
+    assert connection.connection is not broken
+    assert connection.connection.closed == 0
+
+
+def test_probes_within_the_cache_window_share_one_database_check(db):
+    first = readiness_database_check(timeout=2.0, max_age=60.0)
+    assert readiness_database_check(timeout=2.0, max_age=60.0) is first
+    assert readiness_database_check(timeout=2.0, max_age=0.0) is not first
 
 
 def test_a_cache_outage_is_reported_but_never_fails_readiness(client, settings, db):

@@ -20,6 +20,8 @@ def test_readiness_fails_fast_when_the_database_hangs_and_liveness_stays_up(tmp_
             # Far above the client's 10 s timeout: only READYZ_DATABASE_TIMEOUT can answer in time.
             "DATABASE_CONNECT_TIMEOUT": "60",
             "READYZ_DATABASE_TIMEOUT": "1",
+            # Every probe checks (no 2 s reuse), to see the stuck check refuse a second one.
+            "READYZ_CACHE_SECONDS": "0",
         }
         with Gunicorn(env=env, workers=1, tmp_path=tmp_path) as app:
             # Bounded by READYZ_DATABASE_TIMEOUT (the body says so), not the connect timeout.
