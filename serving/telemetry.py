@@ -82,6 +82,7 @@ def telemetry_configure(*, environ: dict[str, str] | None = None) -> bool:
         from opentelemetry.instrumentation.auto_instrumentation import initialize
 
         initialize(swallow_exceptions=False)
+        _alb_traces_continue(environ=environ)
     except Exception:
         logger.exception("Tracing set-up failed; serving without traces")
         return False
@@ -91,6 +92,29 @@ def telemetry_configure(*, environ: dict[str, str] | None = None) -> bool:
         environ.get("OTEL_EXPORTER_OTLP_PROTOCOL"),
     )
     return True
+
+
+def _alb_traces_continue(*, environ) -> None:
+    """Swap X-Ray's propagator for one that also continues an ALB's root-only header
+    (serving/alb_tracing.py), keeping the other propagators OTEL_PROPAGATORS names."""
+    from opentelemetry import propagate, trace
+    from opentelemetry.propagators.composite import CompositePropagator
+    from opentelemetry.util._importlib_metadata import entry_points
+
+    from serving.alb_tracing import AlbXRayPropagator, alb_trace_ids_follow
+
+    names = [n.strip() for n in environ.get("OTEL_PROPAGATORS", "").split(",") if n.strip()]
+    if "xray" not in names:
+        return
+    propagators = []
+    for name in names:
+        if name == "xray":
+            propagators.append(AlbXRayPropagator())
+        else:
+            (entry_point,) = entry_points(group="opentelemetry_propagator", name=name)
+            propagators.append(entry_point.load()())
+    propagate.set_global_textmap(CompositePropagator(propagators))
+    alb_trace_ids_follow(provider=trace.get_tracer_provider())
 
 
 def telemetry_shutdown() -> None:

@@ -94,3 +94,26 @@ def test_an_unreachable_collector_never_fails_a_request(live_gunicorn, site_tree
     assert app.process.returncode == 0
     records = [json.loads(line) for line in app.stdout_lines()]
     assert any(r["logger"] == "serving.telemetry" and "Tracing on" in r["message"] for r in records)
+
+
+def test_an_alb_trace_header_with_only_a_root_continues_that_trace(live_gunicorn, site_tree):
+    """The header shape an ALB writes, through gunicorn with the project's tracing set-up."""
+    root = "1-5759e988-bd862e3fe1be46a994272793"
+    with (
+        OtlpReceiver() as receiver,
+        live_gunicorn(
+            env={**TRACING, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint}, workers=1
+        ) as app,
+    ):
+        headers = {"X-Request-ID": "alb-root", "X-Amzn-Trace-Id": f"Root={root}"}
+        assert http_get(f"{app.url}/api/v2/pages/", headers=headers).status == 200
+
+        def request_span():
+            for _, _, span in receiver.snapshot():
+                if _attributes(span).get("request_id") == "alb-root":
+                    return span
+            return None
+
+        span = wait_for(request_span, timeout=20, what="the request's span")
+    assert span.trace_id.hex() == root.replace("1-", "", 1).replace("-", "")
+    assert not span.parent_span_id
