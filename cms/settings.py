@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "serving.security_headers.SecurityHeadersMiddleware",
     # Probes are answered before host checks, HTTPS redirect, blocklist and metrics.
     "serving.health.HealthCheckMiddleware",
+    # The edge lock (ORIGIN_SECRET): after the probes, before anything spends work on a
+    # request that went around the CDN.
+    "serving.origin_lock.OriginLockMiddleware",
     "serving.ip_blocklist.IPBlocklistMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -421,6 +424,11 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 # ``json`` (one object a line on stdout) in production; ``console`` for people.
 LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json").lower()
 LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# The edge lock (serving/origin_lock.py): requests must carry the header CloudFront adds,
+# with one of these comma-separated values. Empty: off (no CDN in front).
+ORIGIN_SECRET_HEADER = env.str("ORIGIN_SECRET_HEADER", default="X-Origin-Verify")
+ORIGIN_SECRET = env.str("ORIGIN_SECRET", default="")
 
 # Readiness (/readyz): how long the database may take to answer before the pod is
 # reported not ready. Keep it below the probe's timeoutSeconds.

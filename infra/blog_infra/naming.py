@@ -13,4 +13,4 @@ def origin_secret_name(*, config: PlatformConfig) -> str:
 
 
 # The header CloudFront adds on every origin request and the app requires (ORIGIN_SECRET_HEADER).
-ORIGIN_SECRET_HEADER = "X-Origin-Secret"  # noqa: S105 (a header name, not its value)
+ORIGIN_SECRET_HEADER = "X-Origin-Verify"  # noqa: S105 (a header name, not its value)

@@ -54,7 +54,7 @@ def test_every_request_to_the_app_carries_the_origin_lock_header_from_the_secret
     config = _one(edge, "AWS::CloudFront::Distribution")["DistributionConfig"]
     (app_origin,) = [o for o in config["Origins"] if "CustomOriginConfig" in o]
     (header,) = app_origin["OriginCustomHeaders"]
-    assert header["HeaderName"] == "X-Origin-Secret"
+    assert header["HeaderName"] == "X-Origin-Verify"
     # A dynamic reference: the value itself is never in the template.
     assert header["HeaderValue"].startswith("{{resolve:secretsmanager:blog-cms/production/")
     assert app_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
