@@ -22,9 +22,17 @@ GRAFANA_VARIABLES = {
 }
 
 
-def alert_rules() -> list[dict]:
+def _rules() -> list[dict]:
     groups = yaml.safe_load(ALERTS.read_text())["groups"]
-    return [rule for group in groups for rule in group["rules"] if "alert" in rule]
+    return [rule for group in groups for rule in group["rules"]]
+
+
+def alert_rules() -> list[dict]:
+    return [rule for rule in _rules() if "alert" in rule]
+
+
+def recording_rules() -> list[dict]:
+    return [rule for rule in _rules() if "record" in rule]
 
 
 def dashboard() -> dict:

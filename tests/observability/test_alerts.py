@@ -7,7 +7,13 @@ import subprocess
 import pytest
 import yaml
 
-from tests.observability.artefacts import ALERT_TESTS, ALERTS, RUNBOOKS, alert_rules
+from tests.observability.artefacts import (
+    ALERT_TESTS,
+    ALERTS,
+    RUNBOOKS,
+    alert_rules,
+    recording_rules,
+)
 
 pytestmark = pytest.mark.skipif(not shutil.which("promtool"), reason="promtool not installed")
 
@@ -20,7 +26,24 @@ REQUIRED_ALERTS = {
     "BlogApiPodRestarting",
     "BlogApiHpaAtMaximum",
     "BlogApiMigrationJobFailed",
+    # SLOs: availability (non-5xx) and latency (under 500 ms), 14.4x / 6x / 1x burn rates
+    *(
+        f"BlogApi{sli}BudgetBurn{tier}"
+        for sli in ("Availability", "Latency")
+        for tier in ("Fast", "Medium", "Slow")
+    ),
+    "BlogApiMetricsAbsent",  # nothing scraped: every other alert is blind
+    "BlogApiTargetDown",
+    "BlogApiCacheErrors",  # Redis errors absorbed for too long
+    "BlogApiScheduledPublishingStale",  # publish_scheduled stopped succeeding
 }
+# The SRE workbook's burn rates: (factor, long window, short window, severity).
+BURN_TIERS = {
+    "Fast": ("14.4", "1h", "5m", "critical"),
+    "Medium": ("6", "6h", "30m", "critical"),
+    "Slow": ("1", "3d", "6h", "warning"),
+}
+SLO_BUDGETS = {"Availability": "0.001", "Latency": "0.01"}
 
 
 def _promtool(*args):
@@ -30,7 +53,8 @@ def _promtool(*args):
 def test_promtool_accepts_the_rules():
     result = _promtool("check", "rules", str(ALERTS))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"SUCCESS: {len(alert_rules())} rules found" in result.stdout
+    rules = len(alert_rules()) + len(recording_rules())
+    assert f"SUCCESS: {rules} rules found" in result.stdout
 
 
 def test_promtool_unit_tests_pass():
@@ -54,7 +78,9 @@ def test_every_alert_is_documented(rule):
     assert rule["for"]
     annotations = rule["annotations"]
     assert annotations["summary"] and annotations["description"]
-    anchor = annotations["runbook_url"].split("#", 1)[1]
+    # A path in this repository; the chart prefixes prometheusRule.runbookBaseUrl.
+    path, anchor = annotations["runbook_url"].split("#", 1)
+    assert path == "docs/operations.md"
     assert anchor == rule["alert"].lower()
     headings = re.findall(r"^#+ (.+)$", RUNBOOKS.read_text(), flags=re.MULTILINE)
     assert rule["alert"] in headings, f"docs/operations.md: no runbook for {rule['alert']}"
@@ -87,3 +113,30 @@ def test_every_alert_is_tested_on_both_sides_of_its_threshold_and_for(rule):
         case for test, case in cases if id(test) in firing_tests and not case["exp_alerts"]
     ]
     assert before_for, f"{name} is not tested just before its for: elapses"
+
+
+def test_recording_rules_are_named_level_metric_operations():
+    names = [rule["record"] for rule in recording_rules()]
+
+    assert names and len(names) == len(set(names))
+    for name in names:
+        assert re.fullmatch(r"namespace_job:[a-z0-9_]+:(?:ratio_)?rate(?:5m|30m|1h|6h|3d)", name), (
+            name
+        )
+
+
+@pytest.mark.parametrize("sli", sorted(SLO_BUDGETS))
+@pytest.mark.parametrize("tier", sorted(BURN_TIERS))
+def test_burn_rate_alerts_pair_a_long_and_a_short_window_with_a_traffic_guard(sli, tier):
+    """Multiwindow, multi-burn-rate: both windows over factor x budget, and enough requests."""
+    factor, long, short, severity = BURN_TIERS[tier]
+    (rule,) = [r for r in alert_rules() if r["alert"] == f"BlogApi{sli}BudgetBurn{tier}"]
+    expr = " ".join(rule["expr"].split())
+    threshold = f"({factor} * {SLO_BUDGETS[sli]})"
+    recorded = {r["record"] for r in recording_rules()}
+
+    ratios = re.findall(r"(namespace_job:\w+:ratio_rate(\w+)) > " + re.escape(threshold), expr)
+    assert {window for _, window in ratios} == {long, short}
+    assert all(name in recorded for name, _ in ratios)
+    assert f"namespace_job:django_http_responses:rate{long} >= 0.1" in expr
+    assert rule["labels"]["severity"] == severity
