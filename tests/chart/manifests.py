@@ -23,7 +23,8 @@ CRD_KINDS = frozenset({"ServiceMonitor", "PrometheusRule", "ExternalSecret"})
 # Every values file a user or CI may install with; None means the chart defaults.
 VALUES_FILES: tuple[str | None, ...] = (
     None,
-    "values-eks.yaml",
+    "values-staging.yaml",
+    "values-production.yaml",
     *sorted(p.relative_to(CHART_DIR).as_posix() for p in (CHART_DIR / "ci").glob("*-values.yaml")),
 )
 # Chart copies (generated from observability/ by `make chart-sync`) a values file may need.

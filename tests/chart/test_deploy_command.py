@@ -42,7 +42,7 @@ def test_deploy_command_renders_valid_manifests(chart):
         elif flag == "--set":
             values = helm_merge(values, helm.parse_set_string(value.replace("<digest>", "a" * 64)))
     if values_missing_copies(values=values):
-        pytest.skip("values-eks.yaml needs the chart copies `make chart-sync` makes")
+        pytest.skip("values-production.yaml needs the chart copies `make chart-sync` makes")
     assert REPO_ROOT / argv[4] == CHART_DIR
 
     manifests = chart_render(chart, values=values, namespace="blog")["manifests"]

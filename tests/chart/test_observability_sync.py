@@ -14,6 +14,8 @@ import yaml
 from charts.sync_observability import CHART_COPIES, chart_copies_expected
 from tests.chart.manifests import REPO_ROOT, RULES_COPY, chart_render, manifest_one
 
+RUNBOOK_BASE = "https://github.com/acme/blog-cms/blob/main"
+
 
 @pytest.mark.parametrize("source", sorted(CHART_COPIES), ids=lambda p: p.as_posix())
 def test_chart_copy_is_in_sync_with_its_source(source):
@@ -39,11 +41,19 @@ def test_prometheusrule_carries_exactly_the_rules_of_observability(chart):
     source = REPO_ROOT / "observability/prometheus/alerts.yaml"
     if not source.is_file():
         pytest.skip("observability/prometheus/alerts.yaml is not in this checkout yet")
-    values = {"prometheusRule": {"enabled": True}}
+    values = {"prometheusRule": {"enabled": True, "runbookBaseUrl": RUNBOOK_BASE}}
 
     rule = manifest_one(chart_render(chart, values=values)["manifests"], "PrometheusRule")
 
-    assert rule.doc["spec"]["groups"] == yaml.safe_load(source.read_text())["groups"]
+    # The same rules, but for the runbook links, which point into the user's repository.
+    shipped = rule.doc["spec"]["groups"]
+    for group in shipped:
+        for each in group["rules"]:
+            if "alert" in each:
+                url = each["annotations"]["runbook_url"]
+                assert url.startswith(f"{RUNBOOK_BASE}/docs/operations.md#"), url
+                each["annotations"]["runbook_url"] = url.removeprefix(f"{RUNBOOK_BASE}/")
+    assert shipped == yaml.safe_load(source.read_text())["groups"]
 
 
 def test_prometheusrule_spec_passes_promtool(chart, tmp_path):
@@ -51,7 +61,7 @@ def test_prometheusrule_spec_passes_promtool(chart, tmp_path):
     if not RULES_COPY.is_file():
         pytest.skip("observability/prometheus/alerts.yaml not synced into the chart yet")
     assert shutil.which("promtool"), "Debian's prometheus package (installed by .ci/run)"
-    values = {"prometheusRule": {"enabled": True}}
+    values = {"prometheusRule": {"enabled": True, "runbookBaseUrl": RUNBOOK_BASE}}
     rule = manifest_one(chart_render(chart, values=values)["manifests"], "PrometheusRule")
     rules_file = tmp_path / "rules.yaml"
     rules_file.write_text(yaml.safe_dump(rule.doc["spec"]))

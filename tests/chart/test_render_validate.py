@@ -1,7 +1,8 @@
 """The chart lints clean and every rendered object is valid Kubernetes for each EKS version.
 
-Rendered with Helm's own engine for the defaults, values-eks.yaml and every ci/*-values.yaml,
-then validated strictly (unknown fields fail) against the Kubernetes OpenAPI schemas of
+Rendered with Helm's own engine for the defaults, values-staging.yaml,
+values-production.yaml and every ci/*-values.yaml, then validated strictly (unknown
+fields fail) against the Kubernetes OpenAPI schemas of
 EKS 1.31 to 1.34; the Prometheus Operator objects are checked against the operator's models.
 """
 
@@ -71,7 +72,10 @@ def test_prometheus_operator_objects_match_the_operator_models(chart):
 
     values = {"serviceMonitor": {"enabled": True}}
     if RULES_COPY.is_file():
-        values["prometheusRule"] = {"enabled": True}
+        values["prometheusRule"] = {
+            "enabled": True,
+            "runbookBaseUrl": "https://github.com/acme/blog-cms/blob/main",
+        }
     manifests = chart_render(chart, values=values)["manifests"]
 
     (monitor,) = manifests_of_kind(manifests, "ServiceMonitor")

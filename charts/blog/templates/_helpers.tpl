@@ -65,6 +65,22 @@ database, whose credentials come from the Secret.
 {{- if .Values.serviceAccount.create }}default{{ else }}{{ default "default" .Values.serviceAccount.name }}{{ end }}
 {{- end }}
 
+{{/*
+The release as the application sees it (API_CACHE_VERSION, part of every response cache
+key): the image digest when deployed by digest (the same code always shares a cache), else
+the tag and the Helm revision (a retagged image must not reuse the old entries).
+*/}}
+{{- define "blog.releaseVersion" -}}
+{{- if .Values.image.digest }}
+{{- .Values.image.digest | trimPrefix "sha256:" | trunc 16 }}
+{{- else }}
+{{- printf "%s-r%d" (default .Chart.AppVersion .Values.image.tag) (int .Release.Revision) }}
+{{- end }}
+{{- end }}
+
+{{/* Extra pods a rolling update may start (the Deployment's maxSurge), in percent. */}}
+{{- define "blog.maxSurgePercent" -}}25{{- end }}
+
 {{- define "blog.image" -}}
 {{- if .Values.image.digest }}
 {{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
@@ -106,6 +122,12 @@ into the release ConfigMap and the migration hook's ConfigMap alike.
 {{ $key }}: {{ toString $value | quote }}
 {{- end }}
 {{- end }}
+{{- if not .Values.config.API_CACHE_VERSION }}
+API_CACHE_VERSION: {{ include "blog.releaseVersion" . | quote }}
+{{- end }}
+{{- if .Values.edge.originLock.enabled }}
+ORIGIN_SECRET_HEADER: {{ .Values.edge.originLock.headerName | quote }}
+{{- end }}
 PORT: {{ .Values.service.port | quote }}
 METRICS_PORT: {{ .Values.service.metricsPort | quote }}
 PROMETHEUS_MULTIPROC_DIR: "/run/prometheus-multiproc"
@@ -118,6 +140,7 @@ GUNICORN_MAX_REQUESTS: {{ .Values.gunicorn.maxRequests | quote }}
 GUNICORN_MAX_REQUESTS_JITTER: {{ .Values.gunicorn.maxRequestsJitter | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.gunicorn.forwardedAllowIps | quote }}
 DATABASE_STATEMENT_TIMEOUT_MS: {{ .Values.database.statementTimeoutMs | quote }}
+DB_STATEMENT_TIMEOUT_MS: {{ .Values.database.statementTimeoutMs | quote }}
 DATABASE_CONN_MAX_AGE: {{ .Values.database.connMaxAge | quote }}
 {{- if .Values.tracing.enabled }}
 OTEL_SDK_DISABLED: "false"
@@ -141,6 +164,15 @@ ConfigMap: the node-local collector's address for OTLP in daemonset mode.
 https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/
 */}}
 {{- define "blog.podEnv" -}}
+{{- if .Values.edge.originLock.enabled }}
+{{- /* Read from the Secret by key, not envFrom: a missing key stops the pod from starting
+(CreateContainerConfigError) instead of running an edge lock that locks nothing. */}}
+- name: ORIGIN_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ default (include "blog.secretName" .) .Values.edge.originLock.secretName }}
+      key: {{ .Values.edge.originLock.secretKey }}
+{{- end }}
 {{- if .Values.tracing.enabled }}
 - name: HOST_IP
   valueFrom:
@@ -192,6 +224,18 @@ cannot silently break graceful shutdown or keep-alive.
 {{- if lt (mul (int $g.gracefulTimeout) 1000) (int .Values.database.statementTimeoutMs) }}
 {{- fail (printf "timeout chain: gunicorn.gracefulTimeout (%d s) must be at least database.statementTimeoutMs (%d ms), the longest a request can run, so SIGTERM drains in-flight requests" (int $g.gracefulTimeout) (int .Values.database.statementTimeoutMs)) }}
 {{- end }}
+{{- if .Values.ingress.enabled }}
+{{- $alb := .Values.ingress.alb }}
+{{- $delay := int $alb.deregistrationDelaySeconds }}
+{{- $longest := div (add (int .Values.database.statementTimeoutMs) 999) 1000 }}
+{{- if lt $delay (int $longest) }}
+{{- fail (printf "timeout chain: ingress.alb.deregistrationDelaySeconds (%d s) must be at least database.statementTimeoutMs (%d s), so the ALB lets the longest request finish on a draining pod" $delay (int $longest)) }}
+{{- end }}
+{{- $serving := add (int .Values.lifecycle.preStopSleepSeconds) (int $g.gracefulTimeout) }}
+{{- if gt $delay (int $serving) }}
+{{- fail (printf "timeout chain: ingress.alb.deregistrationDelaySeconds (%d s) must not exceed lifecycle.preStopSleepSeconds + gunicorn.gracefulTimeout (%d s): the ALB would still send in-flight requests to a pod that has exited" $delay (int $serving)) }}
+{{- end }}
+{{- end }}
 {{- $needed := add (int .Values.lifecycle.preStopSleepSeconds) (int $g.gracefulTimeout) (int .Values.lifecycle.terminationMarginSeconds) }}
 {{- if lt (int .Values.terminationGracePeriodSeconds) (int $needed) }}
 {{- fail (printf "timeout chain: terminationGracePeriodSeconds (%d) must be at least lifecycle.preStopSleepSeconds + gunicorn.gracefulTimeout + lifecycle.terminationMarginSeconds (%d)" (int .Values.terminationGracePeriodSeconds) (int $needed)) }}
@@ -208,4 +252,92 @@ cannot silently break graceful shutdown or keep-alive.
 {{- if and .Values.secret.create (not (hasKey .Values.secret.values "DJANGO_SECRET_KEY")) }}
 {{- fail "secret.create needs secret.values.DJANGO_SECRET_KEY (and DATABASE_URL, REDIS_URL for production)" }}
 {{- end }}
+{{- end }}
+
+{{/*
+The database connection budget (docs/deploying.md "Database connections"). Every gthread
+thread keeps its own connection (CONN_MAX_AGE), and a rolling update runs maxSurge extra
+pods next to the most the HPA allows; the CronJob and the migrate Job hold one each.
+*/}}
+{{- define "blog.validateConnectionBudget" -}}
+{{- $db := .Values.database }}
+{{- $pods := int (ternary .Values.autoscaling.maxReplicas .Values.replicaCount .Values.autoscaling.enabled) }}
+{{- $surge := div (add (mul $pods (int (include "blog.maxSurgePercent" .))) 99) 100 }}
+{{- $perPod := mul (int .Values.gunicorn.workers) (int .Values.gunicorn.threads) }}
+{{- $web := mul (add $pods $surge) $perPod }}
+{{- $cron := ternary 1 0 .Values.publishScheduled.enabled }}
+{{- $migrate := ternary 1 0 .Values.migrations.enabled }}
+{{- $total := add $web (int $db.workerConnections) $cron $migrate (int $db.reservedConnections) }}
+{{- if gt (int $total) (int $db.maxConnections) }}
+{{- fail (printf "connection budget: %d connections needed, database.maxConnections is %d: web (%d pods + %d surge) x %d workers x %d threads = %d, + database.workerConnections %d + publish_scheduled %d + migrate %d + database.reservedConnections %d. Lower autoscaling.maxReplicas or gunicorn.workers/threads, raise the limit, or put RDS Proxy/PgBouncer in front (docs/deploying.md)" (int $total) (int $db.maxConnections) $pods $surge (int .Values.gunicorn.workers) (int .Values.gunicorn.threads) $web (int $db.workerConnections) $cron $migrate (int $db.reservedConnections)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The edge: behind CloudFront and the ALB the client's address is the second X-Forwarded-For
+entry from the right (CloudFront appends the viewer, the ALB appends CloudFront), so a
+smaller TRUSTED_PROXY_COUNT would rate-limit and block CloudFront's addresses instead.
+*/}}
+{{- define "blog.validateEdge" -}}
+{{- if .Values.edge.originLock.enabled }}
+{{- $count := int (toString .Values.config.TRUSTED_PROXY_COUNT) }}
+{{- if lt $count 2 }}
+{{- fail (printf "edge.originLock.enabled puts CloudFront in front of the ALB: config.TRUSTED_PROXY_COUNT must be 2 (it is %d), or every client shares CloudFront's address" $count) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The AWS Load Balancer Controller only gates a pod's readiness on its ALB target health in
+namespaces labelled for it; without the gate a rollout can remove old pods before the ALB
+sends traffic to the new ones. Checked against the cluster at install time (lookup is
+empty when rendering offline, so `helm template` and the tests skip it).
+https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
+*/}}
+{{- define "blog.validateReadinessGate" -}}
+{{- if and .Values.ingress.enabled .Values.ingress.alb.requirePodReadinessGate (eq .Values.ingress.alb.targetType "ip") }}
+{{- $ns := lookup "v1" "Namespace" "" .Release.Namespace }}
+{{- if $ns }}
+{{- $labels := default (dict) $ns.metadata.labels }}
+{{- if ne (get $labels "elbv2.k8s.aws/pod-readiness-gate-inject") "enabled" }}
+{{- fail (printf "namespace %s lacks the label elbv2.k8s.aws/pod-readiness-gate-inject=enabled: `kubectl label namespace %s elbv2.k8s.aws/pod-readiness-gate-inject=enabled` (the deploy workflow does), or set ingress.alb.requirePodReadinessGate=false" .Release.Namespace .Release.Namespace) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod annotations that roll the pods when what they read at start changes: settings, the
+Secret the chart makes, and (on upgrade) the data of a Secret made outside the chart or by
+the External Secrets Operator, read from the cluster. Rotations between deploys need
+Reloader (reloader.enabled).
+*/}}
+{{- define "blog.rolloutChecksums" -}}
+checksum/config: {{ include "blog.configData" . | sha256sum }}
+{{- if and .Values.secret.create (not .Values.externalSecret.enabled) }}
+checksum/secret: {{ toJson .Values.secret.values | sha256sum }}
+{{- else }}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "blog.secretName" .) }}
+{{- if $secret }}
+checksum/secret: {{ toJson $secret.data | sha256sum }}
+{{- end }}
+{{- end }}
+{{- if .Values.externalSecret.enabled }}
+checksum/external-secret: {{ toJson (list .Values.externalSecret.remoteKey .Values.externalSecret.secretStoreRef) | sha256sum }}
+{{- end }}
+{{- with .Values.edge.originLock.secretName }}
+{{- $lock := lookup "v1" "Secret" $.Release.Namespace . }}
+{{- if $lock }}
+checksum/origin-secret: {{ toJson $lock.data | sha256sum }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Secrets whose rotation restarts the pods (Reloader), comma-separated. */}}
+{{- define "blog.reloadSecrets" -}}
+{{- $names := list (include "blog.secretName" .) }}
+{{- with .Values.edge.originLock.secretName }}
+{{- $names = append $names . }}
+{{- end }}
+{{- $names | uniq | join "," }}
 {{- end }}
