@@ -3,7 +3,8 @@
 gunicorn (two workers, multiprocess metrics) serves the test database; Prometheus
 scrapes the master's metrics port every second and loads the alert rules. After some
 traffic, every dashboard query and every alert expression goes through Prometheus's
-HTTP API without error, and the panels the traffic feeds have data. The same run
+HTTP API without error, the panels the traffic feeds have data, and every SLO recording
+rule has recorded a series for the app (with 4xx answers counted as available). The same run
 checks the log stream: every stdout line is JSON, access lines carry the request id
 of their response, and no credential sent by the client is written.
 """
@@ -13,7 +14,13 @@ import shutil
 
 import pytest
 
-from tests.observability.artefacts import ALERTS, alert_rules, dashboard_targets, promql_resolve
+from tests.observability.artefacts import (
+    ALERTS,
+    alert_rules,
+    dashboard_targets,
+    promql_resolve,
+    recording_rules,
+)
 from tests.observability.servers import Prometheus, http_get, wait_for
 
 pytestmark = [
@@ -40,6 +47,12 @@ PANELS_WITH_DATA = {
     "Replicas",
 }
 SECRETS = ("cookie-secret-1", "bearer-secret-2", "query-secret-3")
+LATENCY_ALERTS = {
+    "BlogApiHighLatencyP95",
+    "BlogApiLatencyBudgetBurnFast",
+    "BlogApiLatencyBudgetBurnMedium",
+    "BlogApiLatencyBudgetBurnSlow",
+}
 
 
 def _traffic(base: str, post_id: int, *, first_id: int) -> list[tuple[str, int, str]]:
@@ -115,19 +128,45 @@ def test_dashboard_and_alert_queries_evaluate_against_live_metrics(
 
             for rule in alert_rules():
                 data = prometheus.query(rule["expr"])
-                # No 5xx and no Kubernetes series here, so those stay quiet. (Latency
-                # may well be high: cold workers on a shared two-core machine.)
-                if rule["alert"] != "BlogApiHighLatencyP95":
+                # No 5xx, no cache failures and no Kubernetes series here, and the target
+                # is up, so those stay quiet. (Latency may well be high: cold workers on a
+                # shared two-core machine.)
+                if rule["alert"] not in LATENCY_ALERTS:
                     assert data["result"] == [], (rule["alert"], data["result"])
 
             def rules_evaluated():
                 groups = http_get(f"{prometheus.url}/api/v1/rules").json()["data"]["groups"]
                 rules = [rule for group in groups for rule in group["rules"]]
-                return len(rules) == len(alert_rules()) and all(
-                    rule["health"] == "ok" for rule in rules
+                return len(rules) == len(alert_rules()) + len(recording_rules()) and all(
+                    rule["health"] == "ok" and not rule["lastEvaluation"].startswith("0001-")
+                    for rule in rules
                 )
 
-            wait_for(rules_evaluated, timeout=15, interval=0.5, what="alert rules to evaluate")
+            wait_for(rules_evaluated, timeout=15, interval=0.5, what="rules to evaluate")
+
+            # The recording rules, as Prometheus evaluated them against this app's series
+            # after both waves: one series per rule for namespace/job, requests counted,
+            # the 400s and 404s counted as available (only 5xx spend the budget).
+            def recorded(name):
+                result = prometheus.query(name)["result"]
+                return {(s["metric"]["namespace"], s["metric"]["job"]): s for s in result}
+
+            wait_for(
+                lambda: all(recorded(rule["record"]) for rule in recording_rules()),
+                timeout=15,
+                interval=0.5,
+                what="every recording rule to record",
+            )
+            for rule in recording_rules():
+                series = recorded(rule["record"])
+                assert set(series) == {("blog", "blog")}, (rule["record"], series)
+                value = float(series["blog", "blog"]["value"][1])
+                if ":ratio_rate" in rule["record"]:
+                    assert 0 <= value <= 1, (rule["record"], value)
+                else:
+                    assert value > 0, (rule["record"], value)
+                if "_5xx:" in rule["record"]:
+                    assert value == 0, (rule["record"], value)
 
     lines = app.stdout_lines()
     records = [json.loads(line) for line in lines]  # every line is one JSON object
