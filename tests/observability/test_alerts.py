@@ -98,7 +98,7 @@ def test_every_alert_is_tested_on_both_sides_of_its_threshold_and_for(rule):
     cases = [
         (test, case)
         for test in _unit_tests()
-        for case in test["alert_rule_test"]
+        for case in test.get("alert_rule_test", [])
         if case["alertname"] == name
     ]
     firing = [case for _, case in cases if case["exp_alerts"]]
