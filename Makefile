@@ -79,10 +79,11 @@ chart-test: install ## Helm lint/render/schema, Kubernetes schemas (EKS 1.31-1.3
 	$(PY) charts/sync_observability.py --check
 	$(UV) run --locked pytest tests/chart tests/deploy
 
-deploy-lint: install ## hadolint, the GitHub workflow schema and actionlint (+ shellcheck)
+deploy-lint: install ## hadolint, the GitHub workflow schema, actionlint and shellcheck (workflows and .github/scripts)
 	$(UV) run --locked hadolint Dockerfile
 	$(UV) run --locked check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(UV) run --locked actionlint
+	shellcheck .github/scripts/*.sh
 
 # The CDK app has its own lock (infra/uv.lock): aws-cdk-lib and the jsii runtime are 600 MB
 # that the app and its tests never need. Synth runs offline (no lookups, no CLI notices).
