@@ -70,7 +70,7 @@ TAGS = [
 ]
 CODE_SAMPLES = [
     ("python", "def reading_time(words: int) -> int:\n    return max(1, round(words / 230))\n"),
-    ("bash", "helm upgrade --install blog charts/blog -f values-eks.yaml --atomic --wait\n"),
+    ("bash", "helm upgrade --install blog charts/blog -f values-production.yaml --atomic --wait\n"),
     ("json", '{"meta": {"total_count": 42}, "items": []}\n'),
     ("sql", "SELECT id, title FROM blog_blogpostpage ORDER BY publication_date DESC LIMIT 20;\n"),
 ]
