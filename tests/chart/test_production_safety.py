@@ -313,18 +313,21 @@ def test_production_restarts_on_rotation(chart):
 # ------------------------------------------------------------------ migrations and cron
 
 
-def test_the_migrate_job_waits_briefly_for_locks_and_has_no_request_timeout(chart):
-    manifests = _render(chart, {})
+def test_the_migrate_job_waits_briefly_for_locks_and_retries(chart):
+    values = {"migrations": {"lockTimeoutMs": 3000, "attempts": 7}}
+    manifests = _render(chart, values)
     job = manifest_one(manifests, "Job", "blog-migrate")
     (container,) = job.doc["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e["value"] for e in container["env"]}
-    web_config = manifest_one(manifests, "ConfigMap", "blog").doc["data"]
+    hook_config = manifest_one(manifests, "ConfigMap", "blog-migrate").doc["data"]
 
-    assert env["DB_LOCK_TIMEOUT_MS"] == "5000"
-    # `env` wins over `envFrom`: the request timeout of the shared settings does not apply.
-    assert env["DB_STATEMENT_TIMEOUT_MS"] == env["DATABASE_STATEMENT_TIMEOUT_MS"] == "0"
-    assert web_config["DB_STATEMENT_TIMEOUT_MS"] == "30000"
-    assert job.doc["spec"]["backoffLimit"] >= 1
+    assert container["command"] == ["python", "manage.py", "migrate_online", "--attempts=7"]
+    assert env["DATABASE_LOCK_TIMEOUT_MS"] == "3000"
+    # The request timeout reaches the command unchanged: migrate_online lifts it for its own
+    # statements and stores it on the role, so it must not be zeroed here.
+    assert "DATABASE_STATEMENT_TIMEOUT_MS" not in env
+    assert hook_config["DATABASE_STATEMENT_TIMEOUT_MS"] == "30000"
+    assert hook_config["DATABASE_POOL_MODE"] == "session"
 
 
 def test_the_migration_lock_timeout_cannot_be_disabled(chart):

@@ -140,7 +140,7 @@ GUNICORN_MAX_REQUESTS: {{ .Values.gunicorn.maxRequests | quote }}
 GUNICORN_MAX_REQUESTS_JITTER: {{ .Values.gunicorn.maxRequestsJitter | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.gunicorn.forwardedAllowIps | quote }}
 DATABASE_STATEMENT_TIMEOUT_MS: {{ .Values.database.statementTimeoutMs | quote }}
-DB_STATEMENT_TIMEOUT_MS: {{ .Values.database.statementTimeoutMs | quote }}
+DATABASE_POOL_MODE: {{ .Values.database.poolMode | quote }}
 DATABASE_CONN_MAX_AGE: {{ .Values.database.connMaxAge | quote }}
 {{- if .Values.tracing.enabled }}
 OTEL_SDK_DISABLED: "false"
