@@ -54,7 +54,9 @@ def sites(tmp_path):
             url = f"postgres://postgres@127.0.0.1:5432/{name}"
         else:
             url = f"sqlite:///{tmp_path / name}.sqlite3"
-        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+        # No Redis (each site's own local cache), and no metrics directory another test made.
+        dropped = {"REDIS_URL", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"}
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         envs.append({**env, "DATABASE_URL": url, "MEDIA_ROOT": str(tmp_path / name / "media")})
     yield envs
     if POSTGRESQL:

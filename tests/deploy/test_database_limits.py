@@ -28,6 +28,13 @@ pytestmark = [
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
+def _environ(**values: str) -> dict[str, str]:
+    """This process's environment for a child Django, minus what another test may have left
+    (a metrics directory it has since removed)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    return {**inherited, **values}
+
+
 def _admin(sql: str, *, dbname: str = "postgres") -> None:
     conn = psycopg2.connect(dbname=dbname, **PG)
     conn.autocommit = True
@@ -125,12 +132,7 @@ def _django(code: str, *, database_url: str, **env) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "cms.settings",
-            **env,
-        },
+        env=_environ(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="cms.settings", **env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -199,7 +201,7 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env={**os.environ, "DATABASE_URL": database_url},
+        env=_environ(DATABASE_URL=database_url),
         capture_output=True,
         text=True,
         timeout=600,
@@ -231,7 +233,7 @@ def test_a_migration_that_cannot_get_its_lock_gives_up_and_reads_resume(scratch_
             "0",
         ],
         cwd=REPO,
-        env={**os.environ, "DATABASE_URL": url},
+        env=_environ(DATABASE_URL=url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
