@@ -34,7 +34,7 @@ def block_text(*, block_type: BodyBlockType, value) -> list[str]:
         if not isinstance(value, str):
             return []
         rich = any(isinstance(field, RichTextValue) and field.text for field in block_type.fields)
-        return [unescape(strip_tags(value))] if rich else []
+        return [unescape(strip_tags(value))] if rich and value else []
     if not isinstance(value, dict):
         return []
     return [
