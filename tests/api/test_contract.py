@@ -164,3 +164,21 @@ def test_seo_head_can_be_selected_alone(api, blog):
     data = api.get(f"{API}/pages/{blog['full'].pk}/", {"fields": "_,seo(head)"}).json()
 
     assert list(data) == ["seo"] and list(data["seo"]) == ["head"]
+
+
+def test_a_real_429_matches_its_declared_body_and_header(api, spec, blog, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+            "api": "1/min",
+        },
+    }
+    api.get(f"{API}/pages/", REMOTE_ADDR="198.51.100.77")
+
+    response = api.get(f"{API}/pages/", REMOTE_ADDR="198.51.100.77")
+
+    assert response.status_code == 429
+    declared = spec["paths"]["/api/v2/pages/"]["get"]["responses"]["429"]
+    assert "Retry-After" in declared["headers"] and int(response["Retry-After"]) >= 0
+    assert _errors(component_validator(spec, "Error"), response.json()) == []
