@@ -5,6 +5,13 @@ Hand-built rather than generated: Wagtail's viewsets build their serializers per
 describe a response nobody receives. This one describes the real JSON, and the tests prove
 it: every contract test validates the real responses against it, and a schemathesis run
 against a live gunicorn finds no response outside it (``tests/api``).
+
+It is strict so that generated clients get real types (``contract/`` compiles a
+``tsc --strict`` consumer against them): every object is closed, every key that is always
+there is ``required``, and each page type has its own shape with ``meta.type`` fixed.
+Because ``fields=`` may narrow any object, each page type also has a ``...Selection`` shape
+with nothing required; a detail is one or the other. Body block shapes come from
+``blog.blocks.BODY_BLOCK_TYPES``.
 https://spec.openapis.org/oas/v3.1.0
 """
 
@@ -409,7 +416,7 @@ PAGE_TYPE_FIELDS = {
         "intro": STRING,
         "excerpt": STRING,
         "reading_time": {"type": "integer", "minimum": 1, "description": "Minutes."},
-        "featured_image": _nullable(_ref("Image")),
+        "featured_image": {"anyOf": ["Image", {"type": "null"}]},
         "authors": {"type": "array", "items": "Author"},
         "categories": {"type": "array", "items": "Category"},
         "tags": {"type": "array", "items": "Tag"},
@@ -418,7 +425,7 @@ PAGE_TYPE_FIELDS = {
     },
 }
 # Objects whose keys ``fields=name(key,...)`` may narrow: their ``...Selection`` schema.
-_SELECTABLE = {"Seo", "Author", "Category", "Tag"}
+_SELECTABLE = {"Seo", "Image", "Author", "Category", "Tag"}
 
 
 def _field_schema(schema, *, selection: bool) -> dict:
@@ -427,8 +434,8 @@ def _field_schema(schema, *, selection: bool) -> dict:
         return _ref(f"{schema}Selection" if selection and schema in _SELECTABLE else schema)
     if schema.get("type") == "array" and isinstance(schema.get("items"), str):
         return {**schema, "items": _field_schema(schema["items"], selection=selection)}
-    if selection and schema == _nullable(_ref("Image")):
-        return _nullable(_ref("ImageSelection"))
+    if "anyOf" in schema:
+        return {"anyOf": [_field_schema(item, selection=selection) for item in schema["anyOf"]]}
     return schema
 
 
