@@ -124,7 +124,7 @@ class CallToActionBlock(PageOrUrlBlock):
 
 # The body's block types, declared once. Each ``BodyBlockType`` names the editor's block and
 # the fields of its API value; from this one tuple come the StreamBlock editors use
-# (``PostBodyBlock``), the plain text for reading time and search (``blog.services``), the
+# (``PostBodyBlock``), the plain text for reading time and excerpts (``blog.services``), the
 # API's JSON (``api.streamfield``) and its OpenAPI schema (``api.schema``).
 
 
