@@ -7,7 +7,7 @@ POSTS ?= 50
 SEED ?= 1
 
 .PHONY: install run test test-quick lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
-	grafana-schema infra-check backup restore
+	grafana-schema infra-check backup restore contract-install contract-test
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
@@ -19,7 +19,8 @@ run: install ## Embedded default: SQLite, local cache, demo content, admin login
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); the TypeScript contract too when node is installed
+	@if command -v node >/dev/null; then $(MAKE) --no-print-directory contract-install; fi
 	$(UV) run --locked pytest
 
 test-quick: install ## The suite without the slow integration tests
@@ -33,6 +34,12 @@ lint: install
 fmt: install
 	$(UV) run --locked ruff check --fix .
 	$(UV) run --locked ruff format .
+
+contract-install: ## The TypeScript contract's npm packages, from contract/package-lock.json
+	@test -f contract/node_modules/.package-lock.json || (cd contract && npm ci --no-audit --no-fund)
+
+contract-test: install contract-install ## Types from /api/v2/schema/ + a strict tsc consumer, run against a live gunicorn (needs node)
+	$(UV) run --locked pytest tests/api/test_typescript_contract.py
 
 USERS ?= 50
 SECONDS ?= 20

@@ -71,10 +71,15 @@ class ImageField(ContextField):
 
 
 class PostBodyField(ContextField):
-    """``body``: typed blocks with rich text as HTML and images with renditions."""
+    """``body``: typed blocks with rich text as HTML (or a tree, ``body_format=ast``) and
+    images with renditions."""
 
     def to_representation(self, post):
-        return body_representation(stream=post.body, resolved=self.render.resolved)
+        return body_representation(
+            stream=post.body,
+            resolved=self.render.resolved,
+            body_format=self.context.get("body_format", "html"),
+        )
 
 
 def author_representation(*, author, resolved) -> dict:
@@ -155,9 +160,10 @@ class PostTagsField(ContextField):
 
 
 class SeoField(ContextField):
-    """``seo``: title, description, canonical URL, Open Graph, Twitter card and JSON-LD."""
+    """``seo``: title, description, canonical URL, Open Graph, Twitter card, JSON-LD and
+    ``head``, the same as ready-to-render ``<head>`` elements."""
 
-    sub_fields = ("title", "description", "canonical_url", "og", "twitter", "json_ld")
+    sub_fields = ("title", "description", "canonical_url", "og", "twitter", "json_ld", "head")
 
     def to_representation(self, page):
         render = self.render

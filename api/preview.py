@@ -21,7 +21,7 @@ from wagtail.models import Locale, Page, Revision
 
 from api import filters
 from api.throttling import PreviewRateThrottle
-from api.views import COMMON_PARAMETERS, PagesViewSet
+from api.views import PAGE_PARAMETERS, PagesViewSet
 from blog.preview import preview_content_load, preview_token_read
 
 
@@ -73,7 +73,7 @@ class PreviewViewSet(PagesViewSet):
     detail_only_fields = []
     from_database = False
     preview_parameters = {
-        **COMMON_PARAMETERS,
+        **PAGE_PARAMETERS,
         "token": filters.parse_text,
         "id": filters.parse_id,
         "type": filters.parse_text,

@@ -5,6 +5,13 @@ Hand-built rather than generated: Wagtail's viewsets build their serializers per
 describe a response nobody receives. This one describes the real JSON, and the tests prove
 it: every contract test validates the real responses against it, and a schemathesis run
 against a live gunicorn finds no response outside it (``tests/api``).
+
+It is strict so that generated clients get real types (``contract/`` compiles a
+``tsc --strict`` consumer against them): every object is closed, every key that is always
+there is ``required``, and each page type has its own shape with ``meta.type`` fixed.
+Because ``fields=`` may narrow any object, each page type also has a ``...Selection`` shape
+with nothing required; a detail is one or the other. Body block shapes come from
+``blog.blocks.BODY_BLOCK_TYPES``.
 https://spec.openapis.org/oas/v3.1.0
 """
 
@@ -19,6 +26,18 @@ from api.filters import (
     SNIPPET_ORDER_FIELDS,
 )
 from api.renditions import RENDITION_SPECS
+from api.richtext_ast import MARKS as RICH_TEXT_MARKS
+from api.streamfield import BODY_FORMATS
+from blog.blocks import (
+    BODY_BLOCK_TYPES,
+    BodyBlockType,
+    ChoiceValue,
+    EmbedValue,
+    ImageValue,
+    PageOrUrlValue,
+    RichTextValue,
+    TextValue,
+)
 
 
 def _ref(name: str) -> dict:
@@ -29,12 +48,25 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _object(properties: dict, *, required: list[str] | None = None) -> dict:
-    """A closed object: a field the API adds without documenting it fails the tests."""
+ALL = "all"
+
+
+def _object(properties: dict, *, required: list[str] | str | None = None) -> dict:
+    """A closed object: a field the API adds without documenting it fails the tests.
+
+    ``required=ALL``: every property is always present.
+    """
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required is not None:
+    if required == ALL:
+        required = list(properties)
+    if required:
         schema["required"] = required
     return schema
+
+
+def _loose(schema: dict) -> dict:
+    """The same object with no key required: what ``fields=`` may narrow it to."""
+    return {key: value for key, value in schema.items() if key != "required"}
 
 
 STRING = {"type": "string"}
@@ -91,12 +123,30 @@ PARAMS = {
     ),
     "id": _param("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Object id."),
     "slug": _param("slug", SLUG, "Exact slug."),
+    "body_format": _param(
+        "body_format",
+        {"enum": list(BODY_FORMATS)},
+        "Rich text in a post body: `html` (default) or `ast`, a JSON tree "
+        "(`RichTextNode`) to render with your own components.",
+    ),
 }
-NOT_FOUND = {"description": "Not found", "content": {"application/json": {"schema": _ref("Error")}}}
-BAD_REQUEST = {
-    "description": "A parameter is unknown or invalid; the message names it.",
-    "content": {"application/json": {"schema": _ref("Error")}},
-}
+
+
+def _error(description: str, **extra) -> dict:
+    """An error response: every 4xx carries ``{"message": ...}``."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref("Error")}},
+        **extra,
+    }
+
+
+NOT_FOUND = _error("Not found.")
+BAD_REQUEST = _error("A parameter is unknown or invalid; the message names it.")
+TOO_MANY_REQUESTS = _error(
+    "Too many requests; retry after `Retry-After` seconds.",
+    headers={"Retry-After": {"schema": {"type": "integer", "minimum": 0}}},
+)
 FOUND = {
     "description": "Redirect to the object's detail URL (query parameters kept).",
     "headers": {"Location": {"schema": URL}},
@@ -129,6 +179,373 @@ LINK = _object(
     required=["label", "url", "page"],
 )
 
+NULLABLE_STRING = _nullable(STRING)
+NULLABLE_URL = _nullable(URL)
+# schema.org values as this API writes them (``blog.seo``); ``@type`` may be the type
+# marketing chose on the Promote tab, so it is a string, not a fixed value.
+_SCHEMA_ORG_CONTEXT = {"const": "https://schema.org"}
+_ORGANISATION = _object(
+    {
+        "@type": STRING,
+        "name": STRING,
+        "url": URL,
+        "logo": _object(
+            {"@type": {"const": "ImageObject"}, "url": URL, "width": INTEGER, "height": INTEGER},
+            required=ALL,
+        ),
+        "sameAs": {"type": "array", "items": URL},
+    },
+    required=["@type", "name", "url"],
+)
+_HEAD_TAG_DESCRIPTION = (
+    "One element of `<head>`: render `tag` with the other keys as its attributes, and "
+    "`content` as the text of `title` and `script` (already escaped for a script element)."
+)
+SEO_SCHEMAS = {
+    "SeoOpenGraph": {
+        **_object(
+            {
+                "type": {"enum": ["website", "article"]},
+                "title": STRING,
+                "description": STRING,
+                "url": URL,
+                "site_name": STRING,
+                "image": NULLABLE_URL,
+                "image_width": _nullable(INTEGER),
+                "image_height": _nullable(INTEGER),
+                "image_alt": NULLABLE_STRING,
+                "article_published_time": _nullable(DATETIME),
+                "article_modified_time": _nullable(DATETIME),
+                "article_tags": {"type": "array", "items": STRING},
+            },
+            required=[
+                "type",
+                "title",
+                "description",
+                "url",
+                "site_name",
+                "image",
+                "image_width",
+                "image_height",
+                "image_alt",
+            ],
+        ),
+        "description": "Open Graph values (`og:*`); the `article_*` keys on posts only. "
+        "`seo.head` has them as ready `<meta property>` elements.",
+    },
+    "SeoTwitter": {
+        **_object(
+            {
+                "card": {"enum": ["summary", "summary_large_image", "app", "player"]},
+                "title": STRING,
+                "description": STRING,
+                "image": NULLABLE_URL,
+                "image_alt": NULLABLE_STRING,
+                "site": {**NULLABLE_STRING, "description": "`@handle` of the site."},
+            },
+            required=ALL,
+        ),
+        "description": "Twitter (X) card values (`twitter:*`).",
+    },
+    "JsonLdArticle": _object(
+        {
+            "@context": _SCHEMA_ORG_CONTEXT,
+            "@type": {**STRING, "description": "`BlogPosting` unless marketing chose another."},
+            "headline": STRING,
+            "description": STRING,
+            "url": URL,
+            "mainEntityOfPage": _object(
+                {"@type": {"const": "WebPage"}, "@id": URL}, required=["@type", "@id"]
+            ),
+            "datePublished": NULLABLE_STRING,
+            "dateModified": NULLABLE_STRING,
+            "author": {
+                "type": "array",
+                "items": _object(
+                    {"@type": {"const": "Person"}, "name": STRING, "url": URL}, required=ALL
+                ),
+            },
+            "publisher": _ORGANISATION,
+            "keywords": {"type": "array", "items": STRING},
+            "articleSection": {"type": "array", "items": STRING},
+            "image": {"type": "array", "items": URL},
+        },
+        required=[
+            "@context",
+            "@type",
+            "headline",
+            "description",
+            "url",
+            "mainEntityOfPage",
+            "datePublished",
+            "dateModified",
+            "author",
+            "publisher",
+            "keywords",
+            "articleSection",
+        ],
+    ),
+    "JsonLdWebPage": _object(
+        {
+            "@context": _SCHEMA_ORG_CONTEXT,
+            "@type": {**STRING, "description": "`WebPage` unless marketing chose another."},
+            "name": STRING,
+            "description": STRING,
+            "url": URL,
+            "publisher": _ORGANISATION,
+        },
+        required=ALL,
+    ),
+    "JsonLdBreadcrumbList": _object(
+        {
+            "@context": _SCHEMA_ORG_CONTEXT,
+            "@type": {"const": "BreadcrumbList"},
+            "itemListElement": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "@type": {"const": "ListItem"},
+                        "position": {"type": "integer", "minimum": 1},
+                        "name": STRING,
+                        "item": URL,
+                    },
+                    required=ALL,
+                ),
+            },
+        },
+        required=ALL,
+    ),
+    "HeadTag": {
+        "description": _HEAD_TAG_DESCRIPTION,
+        "oneOf": [
+            _object({"tag": {"const": "title"}, "content": STRING}, required=ALL),
+            _object({"tag": {"const": "meta"}, "name": STRING, "content": STRING}, required=ALL),
+            _object(
+                {"tag": {"const": "meta"}, "property": STRING, "content": STRING}, required=ALL
+            ),
+            _object({"tag": {"const": "link"}, "rel": STRING, "href": URL}, required=ALL),
+            _object(
+                {
+                    "tag": {"const": "script"},
+                    "type": {"const": "application/ld+json"},
+                    "content": STRING,
+                },
+                required=ALL,
+            ),
+        ],
+    },
+}
+SEO = _object(
+    {
+        "title": STRING,
+        "description": STRING,
+        "canonical_url": URL,
+        "og": _ref("SeoOpenGraph"),
+        "twitter": _ref("SeoTwitter"),
+        "json_ld": {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    _ref("JsonLdArticle"),
+                    _ref("JsonLdWebPage"),
+                    _ref("JsonLdBreadcrumbList"),
+                ]
+            },
+            "description": "schema.org objects for `<script type=application/ld+json>`: "
+            "the page (`BlogPosting` for posts), then its `BreadcrumbList`.",
+        },
+        "head": {
+            "type": "array",
+            "items": _ref("HeadTag"),
+            "description": "Everything above as `<head>` elements, in order: title, "
+            "description, canonical link, Open Graph, Twitter, JSON-LD scripts.",
+        },
+    },
+    required=ALL,
+)
+SEO_SCHEMAS["Seo"] = SEO
+SEO_SCHEMAS["SeoSelection"] = {
+    **_loose(SEO),
+    "description": "`seo` narrowed with `fields=seo(title,og)`: only the named keys.",
+}
+
+PAGE_TYPES = ("blog.HomePage", "blog.BlogIndexPage", "blog.BlogPostPage")
+
+
+def _page_meta(page_type: str) -> dict:
+    """``meta`` of a page of one type. ``detail_url``, ``parent`` and ``alias_of`` are absent
+    in a preview (a draft has none yet); every other key is always there."""
+    return _object(
+        {
+            "type": {"const": page_type, "description": "`app_label.ModelName`"},
+            "detail_url": URL,
+            "html_url": {**URL, "description": "The page on the frontend."},
+            "html_path": {"type": "string", "description": "The frontend path, e.g. `/blog/x/`."},
+            "slug": STRING,
+            "show_in_menus": BOOLEAN,
+            "seo_title": STRING,
+            "search_description": STRING,
+            "first_published_at": _nullable(DATETIME),
+            "alias_of": _nullable(_ref("PageSummary")),
+            "parent": _nullable(_ref("PageSummary")),
+            "locale": STRING,
+            "last_published_at": _nullable(DATETIME),
+        },
+        required=[
+            "type",
+            "html_url",
+            "html_path",
+            "slug",
+            "show_in_menus",
+            "seo_title",
+            "search_description",
+            "first_published_at",
+            "locale",
+            "last_published_at",
+        ],
+    )
+
+
+# The body fields of each page type (what ``api.views.PAGE_API_FIELDS`` serves; a test
+# proves they agree), strict: in a page's detail every one is present.
+PAGE_TYPE_FIELDS = {
+    "blog.HomePage": {"intro": STRING, "seo": "Seo"},
+    "blog.BlogIndexPage": {"intro": STRING, "posts_per_page": INTEGER, "seo": "Seo"},
+    "blog.BlogPostPage": {
+        "publication_date": _nullable(DATETIME),
+        "intro": STRING,
+        "excerpt": STRING,
+        "reading_time": {"type": "integer", "minimum": 1, "description": "Minutes."},
+        "featured_image": {"anyOf": ["Image", {"type": "null"}]},
+        "authors": {"type": "array", "items": "Author"},
+        "categories": {"type": "array", "items": "Category"},
+        "tags": {"type": "array", "items": "Tag"},
+        "body": {"type": "array", "items": _ref("Block")},
+        "seo": "Seo",
+    },
+}
+# Objects whose keys ``fields=name(key,...)`` may narrow: their ``...Selection`` schema.
+_SELECTABLE = {"Seo", "Image", "Author", "Category", "Tag"}
+
+
+def _field_schema(schema, *, selection: bool) -> dict:
+    """A field's schema; names (``"Seo"``) refer to components, narrowed in selections."""
+    if isinstance(schema, str):
+        return _ref(f"{schema}Selection" if selection and schema in _SELECTABLE else schema)
+    if schema.get("type") == "array" and isinstance(schema.get("items"), str):
+        return {**schema, "items": _field_schema(schema["items"], selection=selection)}
+    if "anyOf" in schema:
+        return {"anyOf": [_field_schema(item, selection=selection) for item in schema["anyOf"]]}
+    return schema
+
+
+def _page_schema(page_type: str, *, selection: bool) -> dict:
+    properties = {
+        "id": ID,
+        "meta": _loose(_page_meta(page_type)) if selection else _page_meta(page_type),
+        "title": STRING,
+        **{
+            name: _field_schema(schema, selection=selection)
+            for name, schema in PAGE_TYPE_FIELDS[page_type].items()
+        },
+    }
+    return _object(properties, required=None if selection else ALL)
+
+
+def _schema_name(page_type: str) -> str:
+    return page_type.split(".")[1]
+
+
+PAGE_SCHEMAS = {
+    **{_schema_name(kind): _page_schema(kind, selection=False) for kind in PAGE_TYPES},
+    **{f"{_schema_name(kind)}Selection": _page_schema(kind, selection=True) for kind in PAGE_TYPES},
+    "PageDetail": {
+        "description": "A page with every field, one shape per `meta.type`: narrow on "
+        "`meta.type` to reach a type's fields.",
+        "oneOf": [_ref(_schema_name(kind)) for kind in PAGE_TYPES],
+    },
+    "PageSelection": {
+        "description": "A page as `fields=` selected it (listings, or a detail with "
+        "`fields=`): only the keys asked for, still one shape per `meta.type`.",
+        "anyOf": [_ref(f"{_schema_name(kind)}Selection") for kind in PAGE_TYPES],
+    },
+    "Page": {
+        "description": "A page detail: the full `PageDetail`, or fewer keys when `fields=` "
+        "narrowed it.",
+        "anyOf": [_ref("PageDetail"), _ref("PageSelection")],
+    },
+    "PageListing": _listing("PageSelection"),
+}
+
+
+def _rich_text_node(kind: str, properties: dict) -> dict:
+    return _object({"type": {"const": kind}, **properties}, required=ALL)
+
+
+RICH_TEXT_SCHEMAS = {
+    "RichTextNode": {
+        "description": "A block of rich text (`body_format=ast`).",
+        "oneOf": [
+            _ref("RichTextParagraph"),
+            _ref("RichTextHeading"),
+            _ref("RichTextList"),
+        ],
+    },
+    "RichTextParagraph": _rich_text_node(
+        "paragraph", {"children": {"type": "array", "items": _ref("RichTextInline")}}
+    ),
+    "RichTextHeading": _rich_text_node(
+        "heading",
+        {
+            "level": {"type": "integer", "minimum": 1, "maximum": 6},
+            "children": {"type": "array", "items": _ref("RichTextInline")},
+        },
+    ),
+    "RichTextList": _rich_text_node(
+        "list",
+        {
+            "ordered": BOOLEAN,
+            "children": {"type": "array", "items": _ref("RichTextListItem")},
+        },
+    ),
+    "RichTextListItem": _rich_text_node(
+        "list_item",
+        {
+            "children": {
+                "type": "array",
+                "items": {"anyOf": [_ref("RichTextInline"), _ref("RichTextList")]},
+                "description": "Inline content, and nested lists.",
+            }
+        },
+    ),
+    "RichTextInline": {
+        "description": "Inline rich text: a run of text with its marks, a link, a line break.",
+        "oneOf": [_ref("RichTextText"), _ref("RichTextLink"), _ref("RichTextBreak")],
+    },
+    "RichTextText": _rich_text_node(
+        "text",
+        {
+            "text": STRING,
+            "marks": {
+                "type": "array",
+                "items": {"enum": list(RICH_TEXT_MARKS)},
+                "description": "In this order: " + ", ".join(RICH_TEXT_MARKS) + ".",
+            },
+        },
+    ),
+    "RichTextLink": _rich_text_node(
+        "link",
+        {
+            "href": {**URL, "description": "Pages on the frontend, documents absolute."},
+            "kind": {"enum": ["page", "document", "external"]},
+            "page": _nullable(_object({"id": ID, "title": STRING}, required=ALL)),
+            "children": {"type": "array", "items": _ref("RichTextInline")},
+        },
+    ),
+    "RichTextBreak": _rich_text_node("break", {}),
+}
+
+
 SCHEMAS = {
     "Error": _object({"message": STRING}, required=["message"]),
     "Rendition": _object(
@@ -144,7 +561,8 @@ SCHEMAS = {
                 "width": INTEGER,
                 "height": INTEGER,
                 "renditions": _ref("Renditions"),
-            }
+            },
+            required=["id", "title", "alt", "width", "height", "renditions"],
         ),
         "description": "An image with ready-made renditions: thumbnail (fill 400x300), "
         "medium (max 800x800), large (max 1600x1600), social (fill 1200x630).",
@@ -160,84 +578,24 @@ SCHEMAS = {
             "avatar": _nullable(_ref("Image")),
             "links": {"type": "array", "items": _ref("Link")},
             "url": URL,
-        }
+        },
+        required=ALL,
     ),
-    "Category": _object({"id": ID, "name": STRING, "slug": STRING, "url": URL}),
-    "Tag": _object({"name": STRING, "slug": STRING, "url": URL}),
-    "Block": {
-        "description": "A body block; `type` says which `value` shape follows.",
-        "oneOf": [
-            _ref("HeadingBlock"),
-            _ref("ParagraphBlock"),
-            _ref("ImageBlock"),
-            _ref("QuoteBlock"),
-            _ref("CodeBlock"),
-            _ref("EmbedBlock"),
-            _ref("CallToActionBlock"),
-        ],
-    },
-    "Seo": _object(
-        {
-            "title": STRING,
-            "description": STRING,
-            "canonical_url": URL,
-            "og": {"type": "object", "description": "Open Graph values (`og:*`)."},
-            "twitter": {"type": "object", "description": "Twitter card values."},
-            "json_ld": {
-                "type": "array",
-                "items": {"type": "object"},
-                "description": "schema.org objects for `<script type=application/ld+json>`.",
-            },
-        }
-    ),
-    "PageMeta": _object(
-        {
-            "type": {"type": "string", "description": "`app_label.ModelName`"},
-            "detail_url": URL,
-            "html_url": {"type": "string", "description": "The page on the frontend."},
-            "html_path": {"type": "string", "description": "The frontend path, e.g. `/blog/x/`."},
-            "slug": STRING,
-            "show_in_menus": BOOLEAN,
-            "seo_title": STRING,
-            "search_description": STRING,
-            "first_published_at": _nullable(DATETIME),
-            "alias_of": _nullable(_ref("PageSummary")),
-            "parent": _nullable(_ref("PageSummary")),
-            "locale": STRING,
-            "last_published_at": _nullable(DATETIME),
-        }
-    ),
+    "Category": _object({"id": ID, "name": STRING, "slug": STRING, "url": URL}, required=ALL),
+    "Tag": _object({"name": STRING, "slug": STRING, "url": URL}, required=ALL),
+    **SEO_SCHEMAS,
     "PageSummary": _object(
         {
             "id": ID,
-            "meta": _object({"type": STRING, "detail_url": URL, "html_url": _nullable(STRING)}),
+            "meta": _object(
+                {"type": STRING, "detail_url": URL, "html_url": _nullable(STRING)},
+                required=["type", "detail_url", "html_url"],
+            ),
             "title": STRING,
-        }
+        },
+        required=["id", "meta", "title"],
     ),
-    "Page": {
-        **_object(
-            {
-                "id": ID,
-                "meta": _ref("PageMeta"),
-                "title": STRING,
-                "intro": STRING,
-                "posts_per_page": INTEGER,
-                "publication_date": _nullable(DATETIME),
-                "excerpt": STRING,
-                "reading_time": {"type": "integer", "description": "Minutes."},
-                "featured_image": _nullable(_ref("Image")),
-                "authors": {"type": "array", "items": _ref("Author")},
-                "categories": {"type": "array", "items": _ref("Category")},
-                "tags": {"type": "array", "items": _ref("Tag")},
-                "body": {"type": "array", "items": _ref("Block")},
-                "seo": _ref("Seo"),
-            }
-        ),
-        "description": "A page; which fields appear depends on its type and `fields=`. Posts "
-        "(`blog.BlogPostPage`) have every field; nested objects may be narrowed with "
-        "`fields=authors(name)`, so their keys are optional.",
-    },
-    "PageListing": _listing("Page"),
+    **PAGE_SCHEMAS,
     "MediaMeta": _object(
         {
             "type": STRING,
@@ -341,69 +699,85 @@ SCHEMAS = {
 }
 
 
-def _block(kind: str, value: dict) -> dict:
-    return _object(
-        {"type": {"const": kind}, "id": STRING, "value": value}, required=["type", "id", "value"]
-    )
+def _block_value_properties(field) -> dict:
+    """The JSON a declared block field becomes (``api.streamfield.FIELD_REPRESENTATIONS``)."""
+    if isinstance(field, TextValue):
+        return {field.name: STRING}
+    if isinstance(field, ChoiceValue):
+        return {field.name: {"enum": list(field.choices)}}
+    if isinstance(field, ImageValue):
+        return {field.name: _nullable(_ref("Image"))}
+    if isinstance(field, EmbedValue):
+        return {
+            "url": STRING,
+            "html": {
+                **NULLABLE_STRING,
+                "description": "Stored embed HTML; null when only the URL is known.",
+            },
+            "title": STRING,
+            "provider_name": STRING,
+            "width": _nullable(INTEGER),
+            "height": _nullable(INTEGER),
+        }
+    if isinstance(field, PageOrUrlValue):
+        return {
+            "url": _nullable(STRING),
+            "page": _nullable(_object({"id": ID, "title": STRING}, required=ALL)),
+        }
+    raise TypeError(f"no schema for block field {field!r}")  # a new kind needs one here
 
 
-SCHEMAS.update(
-    {
-        "HeadingBlock": _block(
-            "heading",
-            _object(
-                {"text": STRING, "level": {"enum": ["h2", "h3", "h4"]}}, required=["text", "level"]
-            ),
-        ),
-        "ParagraphBlock": _block(
-            "paragraph",
-            _object(
-                {"html": {"type": "string", "description": "HTML, links resolved."}},
-                required=["html"],
-            ),
-        ),
-        "ImageBlock": _block(
-            "image",
-            _object(
-                {"image": _nullable(_ref("Image")), "alt": STRING, "caption": STRING},
-                required=["image", "alt", "caption"],
-            ),
-        ),
-        "QuoteBlock": _block(
-            "quote", _object({"text": STRING, "attribution": STRING}, required=["text"])
-        ),
-        "CodeBlock": _block(
-            "code", _object({"language": STRING, "code": STRING}, required=["language", "code"])
-        ),
-        "EmbedBlock": _block(
-            "embed",
-            _object(
-                {
-                    "url": STRING,
-                    "html": {
-                        **_nullable(STRING),
-                        "description": "Stored embed HTML; null when only the URL is known.",
+def block_schema_name(*, block_type: BodyBlockType) -> str:
+    return "".join(part.capitalize() for part in block_type.name.split("_")) + "Block"
+
+
+def _block_schema(block_type: BodyBlockType) -> dict:
+    properties: dict = {}
+    rich_text = False
+    for field in block_type.fields:
+        if isinstance(field, RichTextValue):
+            rich_text = True
+        else:
+            properties.update(_block_value_properties(field))
+    if rich_text:  # HTML by default, a tree with ``body_format=ast``
+        value = {
+            "oneOf": [
+                _object(
+                    {**properties, "html": {**STRING, "description": "HTML, links resolved."}},
+                    required=ALL,
+                ),
+                _object(
+                    {
+                        **properties,
+                        "ast": {
+                            "type": "array",
+                            "items": _ref("RichTextNode"),
+                            "description": "The rich text as a tree (`body_format=ast`).",
+                        },
                     },
-                    "title": STRING,
-                    "provider_name": STRING,
-                    "width": _nullable(INTEGER),
-                    "height": _nullable(INTEGER),
-                },
-                required=["url", "html"],
-            ),
-        ),
-        "CallToActionBlock": _block(
-            "call_to_action",
-            _object(
-                {
-                    "text": STRING,
-                    "url": _nullable(STRING),
-                    "page": _nullable(_object({"id": ID, "title": STRING})),
-                },
-                required=["text", "url", "page"],
-            ),
-        ),
+                    required=ALL,
+                ),
+            ]
+        }
+    else:
+        value = _object(properties, required=ALL)
+    return _object({"type": {"const": block_type.name}, "id": STRING, "value": value}, required=ALL)
+
+
+def block_schemas() -> dict:
+    """One schema per body block type of ``blog.blocks.BODY_BLOCK_TYPES``, and ``Block``."""
+    schemas = {block_schema_name(block_type=kind): _block_schema(kind) for kind in BODY_BLOCK_TYPES}
+    schemas["Block"] = {
+        "description": "A body block; `type` says which `value` shape follows.",
+        "oneOf": [_ref(name) for name in schemas],
     }
+    return schemas
+
+
+SCHEMAS.update(block_schemas())
+SCHEMAS.update(RICH_TEXT_SCHEMAS)
+SCHEMAS.update(
+    {f"{name}Selection": _loose(SCHEMAS[name]) for name in ("Image", "Author", "Category", "Tag")}
 )
 
 
@@ -417,7 +791,7 @@ def _operation(
     description: str = "",
 ) -> dict:
     # Any endpoint may be rate limited (DRF throttling answers 429).
-    responses = {**responses, "429": {"description": "Too many requests; retry later."}}
+    responses = {**responses, "429": TOO_MANY_REQUESTS}
     return {
         "get": {
             "operationId": operation_id,
@@ -467,6 +841,7 @@ def api_schema() -> dict:
         p["offset"],
         p["fields"],
         p["site"],
+        p["body_format"],
         _param(
             "type",
             {
@@ -547,8 +922,9 @@ def api_schema() -> dict:
                 _param("html_path", {"type": "string", "pattern": "^/"}, "e.g. `/blog/x/`"),
                 p["fields"],
                 p["site"],
+                p["body_format"],
             ],
-            [p["fields"], p["site"]],
+            [p["fields"], p["site"], p["body_format"]],
         ),
         "/api/v2/path/": _operation(
             "path_lookup",
@@ -563,6 +939,7 @@ def api_schema() -> dict:
                 ),
                 p["fields"],
                 p["site"],
+                p["body_format"],
             ],
             responses={"200": _ok(_ref("PathResult")), "400": BAD_REQUEST, "404": NOT_FOUND},
         ),
@@ -576,18 +953,13 @@ def api_schema() -> dict:
                 _param("type", STRING, "Page type from the preview URL (informational)."),
                 p["fields"],
                 p["site"],
+                p["body_format"],
             ],
             responses={
                 "200": _ok(_ref("Page"), "The draft (`Cache-Control: private, no-store`)."),
                 "400": BAD_REQUEST,
-                "401": {
-                    "description": "Token expired.",
-                    "content": {"application/json": {"schema": _ref("Error")}},
-                },
-                "403": {
-                    "description": "Token forged or for another page.",
-                    "content": {"application/json": {"schema": _ref("Error")}},
-                },
+                "401": _error("Token expired."),
+                "403": _error("Token forged or for another page."),
                 "404": NOT_FOUND,
             },
         ),

@@ -83,7 +83,7 @@ from api.selectors import (
     redirects_public,
     tags_with_post_counts,
 )
-from api.streamfield import link_blocks_representation
+from api.streamfield import BODY_FORMATS, link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
 from serving.metrics import search_latency_observe
@@ -91,6 +91,8 @@ from serving.metrics import search_latency_observe
 # Searches matching more pages than this keep Wagtail's per-page ranking (and count).
 SEARCH_IDS_MAX = 10_000
 COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
+# Every response with page bodies: rich text as HTML (default) or as a tree.
+PAGE_PARAMETERS = {**COMMON_PARAMETERS, "body_format": filters.parse_choice(*BODY_FORMATS)}
 
 
 def _search_timed(query):
@@ -220,7 +222,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         filters.SearchFilter,  # last: search results cannot be filtered further
     ]
     listing_parameters = {
-        **COMMON_PARAMETERS,
+        **PAGE_PARAMETERS,
         "limit": filters.parse_limit,
         "offset": filters.parse_offset,
         "order": filters.parse_order(filters.PAGE_ORDER_FIELDS),
@@ -241,8 +243,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             value, name=name, end_of_day=True
         ),
     }
+    detail_parameters = PAGE_PARAMETERS
     find_parameters = {
-        **COMMON_PARAMETERS,
+        **PAGE_PARAMETERS,
         "id": filters.parse_id,
         "html_path": filters.parse_html_path,
     }
@@ -425,6 +428,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["render"] = getattr(self, "render_context", None)
+        context["body_format"] = self.params.get("body_format", "html")
         return context
 
     def paginate_queryset(self, queryset):
@@ -513,7 +517,8 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 request=request,
                 site_id=self.site.pk,
                 model=queryset.model,
-                fields=fields,
+                # The body format changes an item as a field selection does.
+                fields=[*fields, f"body_format={self.params.get('body_format', 'html')}"],
                 nested=getattr(serializer_class, "nested_selection", None),
             ),
             render=render,
@@ -546,7 +551,7 @@ class PathViewSet(PagesViewSet):
     """
 
     name = "path"
-    path_parameters = {**COMMON_PARAMETERS, "html_path": filters.parse_html_path}
+    path_parameters = {**PAGE_PARAMETERS, "html_path": filters.parse_html_path}
 
     @classmethod
     def get_urlpatterns(cls):
@@ -842,7 +847,7 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     model = Redirect
     filter_backends = [filters.OrderingFilter]
     listing_parameters = {
-        **COMMON_PARAMETERS,
+        **PAGE_PARAMETERS,
         "limit": filters.parse_limit,
         "offset": filters.parse_offset,
     }

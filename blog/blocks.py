@@ -1,8 +1,10 @@
-"""StreamField blocks for a post body.
+"""StreamField blocks for a post body, and the registry that declares each body block type.
 
 Each block validates what an editor could get wrong (alt text, a call to action with
 neither or both of a page and a URL) with a message written for the editor.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -120,14 +122,147 @@ class CallToActionBlock(PageOrUrlBlock):
         label = "Call to action"
 
 
-class PostBodyBlock(blocks.StreamBlock):
-    heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES, icon="pilcrow")
-    image = ImageBlock()
-    quote = QuoteBlock()
-    code = CodeBlock()
-    embed = EmbedBlock(help_text="A YouTube, Vimeo or other oEmbed URL.", icon="media")
-    call_to_action = CallToActionBlock()
+# The body's block types, declared once. Each ``BodyBlockType`` names the editor's block and
+# the fields of its API value; from this one tuple come the StreamBlock editors use
+# (``PostBodyBlock``), the plain text for reading time and excerpts (``blog.services``), the
+# API's JSON (``api.streamfield``) and its OpenAPI schema (``api.schema``).
+
+
+@dataclass(frozen=True)
+class TextValue:
+    """A string of a struct block; ``text`` puts it in the post's plain text."""
+
+    name: str
+    source: str = ""
+    default: str = ""
+    text: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True)
+class ChoiceValue:
+    """One of a ``ChoiceBlock``'s choices (the schema lists them); ``default`` when unset."""
+
+    name: str
+    choices: tuple[str, ...]
+    default: str
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class RichTextValue:
+    """The whole block value is rich text: ``html`` by default, ``ast`` on request."""
+
+    text: bool = True
+
+
+@dataclass(frozen=True)
+class ImageValue:
+    """An image chooser's id, given as the image object (``null`` once deleted); the struct's
+    ``alt`` child, when filled, is the image's alt text here."""
+
+    name: str
+    source: str = ""
+    alt: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True)
+class EmbedValue:
+    """The whole block value is an oEmbed URL, given with the stored embed's HTML and size."""
+
+
+@dataclass(frozen=True)
+class PageOrUrlValue:
+    """``page`` and ``url`` of a ``PageOrUrlBlock``, given as one resolved link."""
+
+
+BlockValueField = TextValue | ChoiceValue | RichTextValue | ImageValue | EmbedValue | PageOrUrlValue
+
+
+@dataclass(frozen=True)
+class BodyBlockType:
+    name: str
+    block: blocks.Block
+    fields: tuple[BlockValueField, ...]
+
+    @property
+    def stored_as_text(self) -> bool:
+        """Rich text and embeds store a string; struct blocks store an object."""
+        return any(isinstance(field, RichTextValue | EmbedValue) for field in self.fields)
+
+
+def _choices(block: blocks.StructBlock, name: str) -> tuple[str, ...]:
+    return tuple(value for value, _label in block.child_blocks[name].field.choices if value)
+
+
+_HEADING = HeadingBlock()
+
+BODY_BLOCK_TYPES: tuple[BodyBlockType, ...] = (
+    BodyBlockType(
+        "heading",
+        _HEADING,
+        (
+            TextValue("text", text=True),
+            ChoiceValue("level", choices=_choices(_HEADING, "level"), default="h2"),
+        ),
+    ),
+    BodyBlockType(
+        "paragraph",
+        blocks.RichTextBlock(features=PARAGRAPH_FEATURES, icon="pilcrow"),
+        (RichTextValue(),),
+    ),
+    BodyBlockType(
+        "image",
+        ImageBlock(),
+        (
+            ImageValue("image", alt="alt_text"),
+            TextValue("alt", source="alt_text"),
+            TextValue("caption", text=True),
+        ),
+    ),
+    BodyBlockType(
+        "quote",
+        QuoteBlock(),
+        (TextValue("text", text=True), TextValue("attribution")),
+    ),
+    BodyBlockType(
+        "code",
+        CodeBlock(),
+        (TextValue("language", default="text"), TextValue("code", text=True)),
+    ),
+    BodyBlockType(
+        "embed",
+        EmbedBlock(help_text="A YouTube, Vimeo or other oEmbed URL.", icon="media"),
+        (EmbedValue(),),
+    ),
+    BodyBlockType(
+        "call_to_action",
+        CallToActionBlock(),
+        (TextValue("text"), PageOrUrlValue()),
+    ),
+)
+BODY_BLOCKS = {block_type.name: block_type for block_type in BODY_BLOCK_TYPES}
+
+# Built from the registry (Wagtail's declarative metaclass reads the class attributes), in
+# its order, so the editor's menu and the stored definitions match the declarations above.
+PostBodyBlock = type(
+    "PostBodyBlock",
+    (blocks.StreamBlock,),
+    {
+        "__module__": __name__,
+        **{block_type.name: block_type.block for block_type in BODY_BLOCK_TYPES},
+    },
+)
 
 
 class MenuItemBlock(PageOrUrlBlock):

@@ -12,6 +12,7 @@ Google's article structured data: https://developers.google.com/search/docs/appe
 Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-data/breadcrumb
 """
 
+import json
 from dataclasses import dataclass
 
 from wagtail.images.models import SourceImageIOError
@@ -283,7 +284,7 @@ def page_seo(
             "url": canonical,
             "publisher": publisher,
         }
-    return {
+    seo = {
         "title": title,
         "description": description,
         "canonical_url": canonical,
@@ -291,3 +292,56 @@ def page_seo(
         "twitter": twitter,
         "json_ld": [main_ld, page_breadcrumbs(page=page, ancestors=ancestors)],
     }
+    seo["head"] = seo_head(seo=seo)
+    return seo
+
+
+# ``og`` keys that are not ``og:<key>``: structured properties and the article namespace.
+# https://ogp.me/#structured and https://ogp.me/#type_article
+_OG_PROPERTIES = {
+    "image_width": "og:image:width",
+    "image_height": "og:image:height",
+    "image_alt": "og:image:alt",
+    "article_published_time": "article:published_time",
+    "article_modified_time": "article:modified_time",
+    "article_tags": "article:tag",
+}
+_TWITTER_NAMES = {"image_alt": "twitter:image:alt"}
+# A JSON string in <script> ends at "</script>"; escaping <, > and & keeps it inside
+# (as Django's ``json_script`` does).
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def seo_head(*, seo: dict) -> list[dict]:
+    """The ``seo`` object as ``<head>`` elements a frontend renders one for one.
+
+    ``[{"tag": "title", "content": ...}, {"tag": "meta", "name": "description", ...},
+    {"tag": "link", "rel": "canonical", "href": ...}, {"tag": "meta", "property":
+    "og:image:width", "content": "1200"}, ..., {"tag": "script", "type":
+    "application/ld+json", "content": ...}]``. Empty values are left out; a list (article
+    tags) becomes one element per item; numbers become strings, as HTML attributes are.
+    """
+    head: list[dict] = [
+        {"tag": "title", "content": seo["title"]},
+        {"tag": "meta", "name": "description", "content": seo["description"]},
+        {"tag": "link", "rel": "canonical", "href": seo["canonical_url"]},
+    ]
+    for key, value in seo["og"].items():
+        prop = _OG_PROPERTIES.get(key, f"og:{key}")
+        for item in value if isinstance(value, list) else [value]:
+            if item not in (None, ""):
+                head.append({"tag": "meta", "property": prop, "content": str(item)})
+    for key, value in seo["twitter"].items():
+        if value not in (None, ""):
+            name = _TWITTER_NAMES.get(key, f"twitter:{key}")
+            head.append({"tag": "meta", "name": name, "content": str(value)})
+    for data in seo["json_ld"]:
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        head.append(
+            {
+                "tag": "script",
+                "type": "application/ld+json",
+                "content": content.translate(_SCRIPT_ESCAPES),
+            }
+        )
+    return head

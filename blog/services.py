@@ -10,25 +10,38 @@ from html import unescape
 
 from django.utils.html import strip_tags
 
+from blog.blocks import BODY_BLOCKS, BodyBlockType, RichTextValue, TextValue
+
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 
 def body_text(*, body) -> str:
-    """Plain text of a post body (headings, paragraphs, quotes and captions; not code)."""
+    """Plain text of a post body: the fields ``blog.blocks.BODY_BLOCK_TYPES`` marks as text
+    (headings, paragraphs, quotes, captions and code), in order."""
     parts: list[str] = []
-    for block in body:
-        value = block.value
-        if block.block_type == "paragraph":
-            parts.append(unescape(strip_tags(value.source)))
-        elif block.block_type == "heading" or block.block_type == "quote":
-            parts.append(value["text"])
-        elif block.block_type == "image" and value.get("caption"):
-            parts.append(value["caption"])
-        elif block.block_type == "code":
-            parts.append(value["code"])
+    for block in getattr(body, "raw_data", body) or []:
+        block_type = BODY_BLOCKS.get(block.get("type")) if isinstance(block, dict) else None
+        if block_type is not None:
+            parts.extend(block_text(block_type=block_type, value=block.get("value")))
     return _SPACE.sub(" ", " ".join(parts)).strip()
+
+
+def block_text(*, block_type: BodyBlockType, value) -> list[str]:
+    """The text of one stored block value (rich text without its tags)."""
+    if block_type.stored_as_text:
+        if not isinstance(value, str):
+            return []
+        rich = any(isinstance(field, RichTextValue) and field.text for field in block_type.fields)
+        return [unescape(strip_tags(value))] if rich and value else []
+    if not isinstance(value, dict):
+        return []
+    return [
+        str(value.get(field.key) or "")
+        for field in block_type.fields
+        if isinstance(field, TextValue) and field.text and value.get(field.key)
+    ]
 
 
 def post_reading_time(*, body) -> int:
@@ -41,9 +54,12 @@ def post_excerpt(*, intro: str, body, length: int = 155) -> str:
     """The intro, else the first paragraph, cut at a word boundary near ``length`` chars."""
     text = _SPACE.sub(" ", intro or "").strip()
     if not text:
-        for block in body:
-            if block.block_type == "paragraph":
-                text = _SPACE.sub(" ", unescape(strip_tags(block.value.source))).strip()
+        for block in getattr(body, "raw_data", body) or []:
+            block_type = BODY_BLOCKS.get(block.get("type")) if isinstance(block, dict) else None
+            if block_type is not None and block_type.stored_as_text:
+                text = _SPACE.sub(
+                    " ", " ".join(block_text(block_type=block_type, value=block.get("value")))
+                ).strip()
                 if text:
                     break
     return truncate_at_word(text=text, length=length)

@@ -1,6 +1,17 @@
-"""Fixtures for the API tests: a published blog with every kind of block and reference."""
+"""Fixtures for the API tests: a published blog with every kind of block and reference, and
+a live gunicorn serving it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from wagtail.documents import get_document_model
 from wagtail.embeds.models import Embed
@@ -117,3 +128,73 @@ def blog(make_post, image, document, stored_embed, second_author, site_settings)
     draft = make_post(title="Secret draft", live=False, tags=("unreleased",))
     design = Category.objects.create(name="Design")
     return {"first": first, "full": full, "third": third, "draft": draft, "design": design}
+
+
+PORTS = range(8100, 8200)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8100-8199")
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def gunicorn(blog):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "PORT": str(port),
+        "GUNICORN_BIND_HOST": "127.0.0.1",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "2",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILAPI_BASE_URL": base,
+        "WAGTAILADMIN_BASE_URL": base,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "LOG_LEVEL": "warning",
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "cms/gunicorn.conf.py",
+            "cms.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(120):
+            try:
+                # A fixed http:// URL on loopback, not user input.
+                schema_url = f"{base}/api/v2/schema/"
+                with urllib.request.urlopen(schema_url, timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("gunicorn did not start: " + process.stderr.read1().decode())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
