@@ -201,12 +201,25 @@ def post_fork(server, worker):
     """Per worker, after fork: tracing (serving.telemetry) and the early listener close."""
     from serving.telemetry import telemetry_configure
 
-    telemetry_configure()
+    if telemetry_configure() and preload_app and django_app_loaded():
+        middleware_chain_rebuild(application=worker.app.wsgi())
     listener_close_on_stop(worker=worker)
     worker.recycle_lock = threading.Lock()
     worker.recycle_claim_path = _recycle_claim_path
     recycle_done(path=_recycle_claim_path)
     server.log.info("Worker %s ready", worker.pid)
+
+
+def middleware_chain_rebuild(*, application) -> None:
+    """Build Django's middleware chain again, now that tracing is on in this worker.
+
+    The Django instrumentation adds its middleware to ``settings.MIDDLEWARE``, but the
+    preloaded handler built its chain in the master, before any worker turned tracing
+    on; without this, a worker would export no request spans.
+    """
+    load_middleware = getattr(application, "load_middleware", None)
+    if load_middleware is not None:
+        load_middleware()
 
 
 def listener_close_on_stop(*, worker) -> None:
