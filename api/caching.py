@@ -44,6 +44,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from api.routing import api_read_replica_available, api_read_replica_routing
+from serving.circuit_breaker import CircuitBreaker
 from serving.metrics import api_cache_hit_record, api_cache_miss_record
 
 logger = logging.getLogger(__name__)
@@ -66,60 +67,8 @@ CACHEABLE_STATUSES = frozenset({200, 301, 302})
 TAG_CHUNK = 1000
 
 
-class CircuitBreaker:
-    """Skips a failing dependency for a while instead of waiting on it in every request.
-
-    Closed: calls go through. After ``threshold`` consecutive failures it opens and every
-    call is refused for ``cooldown`` seconds; then one caller probes (half-open) and its
-    result closes or re-opens the circuit. Shared by the threads of one process.
-    https://martinfowler.com/bliki/CircuitBreaker.html
-    """
-
-    def __init__(
-        self,
-        *,
-        threshold: int,
-        cooldown: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.threshold = max(1, threshold)
-        self.cooldown = cooldown
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._probing = False
-
-    @property
-    def is_open(self) -> bool:
-        return self._opened_at is not None
-
-    def allow(self) -> bool:
-        with self._lock:
-            if self._opened_at is None:
-                return True
-            if self._probing or self._clock() - self._opened_at < self.cooldown:
-                return False
-            self._probing = True
-            return True
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures = 0
-            self._opened_at = None
-            self._probing = False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            self._probing = False
-            if self._failures >= self.threshold:
-                self._opened_at = self._clock()
-
-    def reset(self) -> None:
-        self.record_success()
-
-
+# Unnamed, so silent: the Redis client's own breaker (serving.redis_breaker) logs the outage
+# once per process; a log line per failed call here would repeat it every cooldown.
 breaker = CircuitBreaker(
     threshold=getattr(settings, "API_CACHE_BREAKER_THRESHOLD", 1),
     cooldown=getattr(settings, "API_CACHE_BREAKER_COOLDOWN", 5.0),
@@ -136,7 +85,7 @@ def _cache_call(operation: Callable[[], object]) -> object:
     try:
         result = operation()
     except Exception:  # any client, connection or timeout error: degrade, never break
-        logger.warning("API cache unavailable; serving from the database", exc_info=True)
+        logger.debug("API cache unavailable; serving from the database", exc_info=True)
         breaker.record_failure()
         return _UNAVAILABLE
     breaker.record_success()

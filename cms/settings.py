@@ -179,6 +179,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------------------
 # https://github.com/jazzband/django-redis#memcached-exceptions-behavior
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every alias's client runs its commands behind one circuit breaker per Redis server
+# (serving.redis_breaker): after REDIS_BREAKER_THRESHOLD consecutive connection failures or
+# timeouts the process stops calling Redis for REDIS_BREAKER_COOLDOWN seconds, then one
+# command probes. A hung Redis costs one socket timeout per process per cooldown.
+REDIS_BREAKER_THRESHOLD = env.int("REDIS_BREAKER_THRESHOLD", default=1)
+REDIS_BREAKER_COOLDOWN = env.float("REDIS_BREAKER_COOLDOWN", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -187,6 +193,7 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="blog"),
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "REDIS_CLIENT_CLASS": "serving.redis_breaker.BreakerRedis",
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.25),
                 "IGNORE_EXCEPTIONS": True,
@@ -194,7 +201,9 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs one WARNING when it opens and one when it closes; a traceback for
+    # every ignored error would write megabytes a second during an outage.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {
@@ -259,6 +268,15 @@ if AWS_STORAGE_BUCKET_NAME:
     _media_backend = "storages.backends.s3.S3Storage"
 else:
     _media_backend = "django.core.files.storage.FileSystemStorage"
+
+# Serve /media/ from MEDIA_ROOT (serving.media_serving) when there is no bucket, in production
+# too: the API hands out /media/ URLs. Only for a single instance or a shared volume.
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=not AWS_STORAGE_BUCKET_NAME)
+if MEDIA_SERVE and not MEDIA_URL.startswith("/"):
+    raise ImproperlyConfigured(
+        "MEDIA_SERVE needs MEDIA_URL to be a path such as /media/, not "
+        f"{MEDIA_URL!r}. Set MEDIA_SERVE=0 when another server answers MEDIA_URL."
+    )
 
 STORAGES = {
     "default": {"BACKEND": _media_backend},
@@ -638,7 +656,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "serving.client_ip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "serving.login_lockout.login_lockout_response"
 AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
+    "serving.login_lockout.LockoutCacheHandler"  # axes' cache handler, with axes_reset working
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )
@@ -650,5 +668,8 @@ AXES_VERBOSE = True
 # bounded in bytes (WAGTAILIMAGES_MAX_UPLOAD_SIZE above) and in pixels (decompression
 # bombs); request bodies other than files bounded too.
 # https://docs.wagtail.org/en/7.4/reference/settings.html#images
+# Counted over every frame of an animation, and Pillow's own MAX_IMAGE_PIXELS is set to
+# the same number (serving.image_uploads, serving.apps): a bomb is a form error, never a 500.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "serving.image_uploads.BoundedImageForm"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

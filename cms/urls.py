@@ -16,9 +16,16 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.MEDIA_SERVE:
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from serving.media_serving import media_file_serve
+
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media_file_serve),
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# JSON {"message"} under /api/, and 503 + Retry-After when the database is down.
+handler500 = "serving.server_errors.server_error"

@@ -17,6 +17,7 @@ import traceback
 
 from gunicorn.glogging import Logger
 
+from serving.client_ip import ENVIRON_CLIENT_IP
 from serving.request_id import ENVIRON_REQUEST_ID, ENVIRON_SPAN_ID, ENVIRON_TRACE_ID
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
@@ -43,8 +44,12 @@ def access_record_fields(*, status, environ, request_time, sent) -> dict:
         "path": path[:MAX_PATH_LENGTH],
         "status": _status_code(status),
         "duration_ms": round(request_time.total_seconds() * 1000, 3),
-        "client_ip": environ.get("REMOTE_ADDR"),
-        "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR", "")[:MAX_FORWARDED_FOR_LENGTH] or None,
+        # The client serving.client_ip resolved (the socket peer if the app never saw the
+        # request); the header's right end only, where our proxies wrote: its left end
+        # is whatever the client chose to send.
+        "client_ip": environ.get(ENVIRON_CLIENT_IP) or environ.get("REMOTE_ADDR"),
+        "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR", "")[-MAX_FORWARDED_FOR_LENGTH:]
+        or None,
         "user_agent": environ.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH] or None,
         "protocol": environ.get("SERVER_PROTOCOL"),
         "bytes": sent,

@@ -47,5 +47,13 @@ class ServingConfig(AppConfig):
             page_published_receiver, dispatch_uid="serving.metrics.page_published"
         )
 
+        # Pillow refuses what the upload form refuses, wherever an image is opened
+        # (renditions included): one frame over the limit warns, over twice it raises.
+        # https://pillow.readthedocs.io/en/stable/reference/Image.html#PIL.Image.MAX_IMAGE_PIXELS
+        from django.conf import settings
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+
         # Wire the blocklist's cache invalidation to BlockedNetwork saves and deletes.
         from serving import ip_blocklist  # noqa: F401

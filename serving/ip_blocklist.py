@@ -25,7 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import JsonResponse
 
-from serving.client_ip import client_ip_from_request
+from serving.client_ip import MAX_FORWARDED_BYTES, client_ip_from_request, forwarded_for_too_long
 from serving.models import BlockedNetwork
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,8 @@ def path_is_probe(*, path: str) -> bool:
 
 
 class IPBlocklistMiddleware:
-    """403 with a JSON message for blocked addresses; probes always pass."""
+    """403 with a JSON message for blocked addresses; 400 for an absurd
+    ``X-Forwarded-For`` (``serving.client_ip``); probes always pass."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,6 +114,11 @@ class IPBlocklistMiddleware:
 
     def __call__(self, request):
         if not path_is_probe(path=request.path):
+            if forwarded_for_too_long(request=request):
+                return JsonResponse(
+                    {"message": f"X-Forwarded-For is longer than {MAX_FORWARDED_BYTES} bytes."},
+                    status=400,
+                )
             ip = client_ip_from_request(request=request)
             if ip_is_blocked(ip=ip):
                 logger.warning("Refused a request from blocked address %s", ip)

@@ -9,11 +9,18 @@ header, so people and scripts both learn when to come back.
 https://django-axes.readthedocs.io/en/latest/4_configuration.html
 """
 
+import logging
 import math
 
+from axes.handlers.cache import AxesCacheHandler
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# What every cache key django-axes writes starts with (axes.helpers.make_cache_key_list).
+LOCKOUT_CACHE_KEY_PREFIX = "axes-"
 
 
 def login_lockout_seconds() -> int:
@@ -43,3 +50,21 @@ def login_lockout_response(
         )
     response["Retry-After"] = str(seconds)
     return response
+
+
+class LockoutCacheHandler(AxesCacheHandler):
+    """``AXES_HANDLER`` with Redis: django-axes' cache handler, plus a full reset.
+
+    ``manage.py axes_reset`` asks the handler to forget every attempt; the cache handler
+    refuses (``NotImplementedError``) because a cache in general cannot list its keys.
+    django-redis can delete by pattern, and every key axes writes starts with ``axes-``.
+    """
+
+    def reset_attempts(self, *, ip_address=None, username=None, ip_or_username=False) -> int:
+        if ip_address is None and username is None and hasattr(self.cache, "delete_pattern"):
+            count = self.cache.delete_pattern(f"{LOCKOUT_CACHE_KEY_PREFIX}*") or 0
+            logger.info("Login lockout: reset %d cached attempt counters", count)
+            return count
+        return super().reset_attempts(
+            ip_address=ip_address, username=username, ip_or_username=ip_or_username
+        )

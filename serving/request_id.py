@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from opentelemetry import trace
 
+from serving.client_ip import client_ip_from_request
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and ``._:-``: covers UUIDs, ULIDs, hex and X-Ray style ids.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
@@ -99,7 +101,8 @@ class RequestIdMiddleware:
                 request_id=request_id,
                 method=request.method or "",
                 path=request.path,
-                client_ip=request.META.get("REMOTE_ADDR", ""),
+                # The client as our proxies vouch for it, not the proxy's own address.
+                client_ip=client_ip_from_request(request=request),
             )
         )
         response = self.get_response(request)

@@ -65,10 +65,10 @@ def telemetry_enabled(*, environ: dict[str, str]) -> bool:
 def telemetry_configure(*, environ: dict[str, str] | None = None) -> bool:
     """Set up tracing for this process when enabled; True when it was.
 
-    Must run before Django builds its middleware chain (the Django instrumentation adds
-    its middleware to ``settings.MIDDLEWARE``), i.e. in ``post_fork`` with
-    ``preload_app`` off. Errors are logged, never raised: a tracing problem must not
-    stop a worker from serving.
+    Runs in ``post_fork``; the Django instrumentation adds its middleware to
+    ``settings.MIDDLEWARE``, so with ``preload_app`` the hook then rebuilds the preloaded
+    handler's middleware chain (cms/gunicorn.conf.py). Errors are logged, never raised:
+    a tracing problem must not stop a worker from serving.
     """
     environ = os.environ if environ is None else environ
     if not telemetry_enabled(environ=environ):

@@ -65,7 +65,7 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
             "DATABASE_URL": "postgres://u:p@db.internal:5432/blog",
             "DATABASE_STATEMENT_TIMEOUT_MS": "1500",
         },
-        "s.DATABASES['default']",
+        "s.DATABASES['default'], s.DATABASE_STATEMENT_TIMEOUT_MS",
     )
     assert result.returncode == 0, result.stderr
     for expected in [
@@ -74,9 +74,12 @@ def test_database_url_selects_postgresql_with_persistent_checked_connections():
         "'HOST': 'db.internal'",
         "'CONN_MAX_AGE': 60",
         "'CONN_HEALTH_CHECKS': True",
-        "statement_timeout=1500",
+        " 1500",
     ]:
         assert expected in result.stdout
+    # Applied after connect (serving/database_session.py), never as a startup option a
+    # pooler refuses.
+    assert "options" not in result.stdout
 
 
 def test_redis_url_and_bucket_select_redis_cache_and_s3_media():

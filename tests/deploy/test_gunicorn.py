@@ -39,10 +39,11 @@ def test_config_defaults_are_the_documented_ones(monkeypatch):
     assert config["worker_class"] == "gthread"
     assert (config["workers"], config["threads"]) == (3, 2)
     assert (config["timeout"], config["graceful_timeout"], config["keepalive"]) == (60, 35, 75)
-    assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 200)
+    # Jitter of half the limit: workers sharing the load evenly recycle minutes apart.
+    assert (config["max_requests"], config["max_requests_jitter"]) == (2000, 1000)
     assert config["bind"] == "0.0.0.0:8000"
     assert config["control_socket_disable"] is True
-    assert config["preload_app"] is False, "telemetry and connections are made per worker"
+    assert config["preload_app"] is True, "a new worker is a fork, ready in milliseconds"
 
 
 def test_config_reads_every_knob_from_the_environment(monkeypatch):
@@ -128,6 +129,25 @@ def _stop(process):
         process.wait(timeout=10)
 
 
+def _connection_refused_while(process, port) -> bool:
+    """True once a connection to ``port`` is refused while ``process`` still runs."""
+    for _ in range(100):
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                sock.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                sock.settimeout(5)
+                if sock.recv(1) == b"":
+                    return True  # accepted then closed: the kernel let go of it
+        except ConnectionRefusedError:
+            return True
+        except (ConnectionResetError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def _access_logged(output, *, path, status):
     """True when gunicorn's access log has a line for this request (JSON or text)."""
     for line in output.splitlines():
@@ -170,6 +190,10 @@ def test_sigterm_lets_the_in_flight_request_finish(tmp_path):
         process.send_signal(signal.SIGTERM)
         time.sleep(1)  # give gunicorn the chance to (wrongly) drop the request
         assert process.poll() is None, "gunicorn waits for the in-flight request"
+        # While it drains, a new connection is refused at once rather than queued on a
+        # socket nobody accepts from any more (it would hang until the drain ends).
+        assert _connection_refused_while(process, port), "new connections hang"
+        assert not release.exists() and process.poll() is None, "still draining"
         release.touch()
         client.join(timeout=60)
         output, _ = process.communicate(timeout=60)

@@ -31,4 +31,4 @@ def test_the_access_log_is_structured_and_the_logging_config_shared():
     config = runpy.run_path(str(REPO / "cms" / "gunicorn.conf.py"))
     assert config["logger_class"] == "serving.access_log.JsonAccessLogger"
     assert config["logconfig_dict"]["root"]["handlers"] == ["stdout"]
-    assert config["preload_app"] is False  # tracing is set up after fork
+    assert config["preload_app"] is True  # tracing is still set up after fork (post_fork)

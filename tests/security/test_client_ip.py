@@ -7,7 +7,13 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from serving.client_ip import UNKNOWN_CLIENT_IP, client_ip_from_request, client_ip_resolve
+from serving.client_ip import (
+    ENVIRON_CLIENT_IP,
+    MAX_FORWARDED_BYTES,
+    UNKNOWN_CLIENT_IP,
+    client_ip_from_request,
+    client_ip_resolve,
+)
 
 ALB = "10.0.3.7"
 
@@ -46,9 +52,47 @@ def test_client_ip_believes_only_trusted_proxies(remote_addr, forwarded_for, pro
     )
 
 
-def test_absurdly_long_forwarded_header_is_not_parsed():
-    forged = ",".join(["1.2.3.4"] * 10_000)
-    assert client_ip_resolve(remote_addr=ALB, forwarded_for=forged, trusted_proxy_count=1) == ALB
+@given(
+    count=st.integers(min_value=0, max_value=1_000),
+    forged=st.sampled_from(["1.2.3.4", "10.0.0.1", "::1", "junk", "", "198.51.100.9"]),
+    client=st.ip_addresses().map(str),
+    proxies=st.integers(min_value=1, max_value=3),
+)
+def test_any_number_of_forged_entries_leaves_the_client_unchanged(forged, count, client, proxies):
+    """0 to 1,000 entries written by the client, then what our proxies appended: the
+    resolved client is always the one our first proxy saw (never the peer, as a length
+    cut-off once made it)."""
+    appended = [client] + [f"10.0.0.{hop}" for hop in range(1, proxies)]
+    header = ",".join([forged] * count + appended)
+    resolved = client_ip_resolve(remote_addr=ALB, forwarded_for=header, trusted_proxy_count=proxies)
+    assert resolved == client_ip_normalised(client)
+
+
+def client_ip_normalised(value: str) -> str:
+    address = ipaddress.ip_address(value)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def test_the_resolved_client_is_in_the_environ_for_the_access_log(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR=ALB, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    client_ip_from_request(request=request)
+    assert request.META[ENVIRON_CLIENT_IP] == "198.51.100.9"
+
+
+@pytest.mark.django_db
+def test_an_absurd_forwarded_header_is_refused_with_400(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    header = ",".join(["203.0.113.1"] * 1_000)
+    assert len(header) > MAX_FORWARDED_BYTES
+    response = client.get("/api/v2/pages/", HTTP_X_FORWARDED_FOR=header)
+    assert response.status_code == 400
+    assert response.json() == {"message": "X-Forwarded-For is longer than 2048 bytes."}
+    # Probes still answer: the kubelet and the ALB never send such a header, but a probe
+    # is never refused.
+    assert client.get("/healthz", HTTP_X_FORWARDED_FOR=header).status_code == 200
 
 
 ip_strings = st.one_of(st.ip_addresses().map(str), st.text(max_size=40))
@@ -77,3 +121,24 @@ def test_request_resolves_once_and_keeps_the_address(settings):
     assert client_ip_from_request(request=request) == "198.51.100.9"
     request.META["HTTP_X_FORWARDED_FOR"] = "203.0.113.1"
     assert client_ip_from_request(request=request) == "198.51.100.9"
+
+
+def test_the_access_log_records_the_resolved_client_and_the_header_right_end():
+    from datetime import timedelta
+
+    from serving.access_log import MAX_FORWARDED_FOR_LENGTH, access_record_fields
+
+    header = ",".join(["6.6.6.6"] * 500 + ["198.51.100.9"])
+    fields = access_record_fields(
+        status="200 OK",
+        environ={
+            "REMOTE_ADDR": ALB,
+            "HTTP_X_FORWARDED_FOR": header,
+            ENVIRON_CLIENT_IP: "198.51.100.9",
+        },
+        request_time=timedelta(milliseconds=5),
+        sent=10,
+    )
+    assert fields["client_ip"] == "198.51.100.9"
+    assert len(fields["forwarded_for"]) == MAX_FORWARDED_FOR_LENGTH
+    assert fields["forwarded_for"].endswith(",198.51.100.9")

@@ -151,3 +151,71 @@ def test_rich_text_is_cut_to_wagtails_allow_list(admin_client, blog_index, autho
     api = admin_client.get("/api/v2/pages/?type=blog.BlogPostPage&fields=body").content.decode()
     assert "<script" not in api
     assert "javascript:" not in api.lower()
+
+
+def png_bomb_bytes(*, side: int = 20_000) -> bytes:
+    """A real PNG of side x side black pixels (1 bit each) that compresses to ~50 KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + b"\x00" * ((side + 7) // 8)  # filter byte, then the packed bits
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def animated_gif_bytes(*, frames: int, size: tuple[int, int]) -> bytes:
+    images = [PILImage.new("P", size, color=n % 250) for n in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=40)
+    return buffer.getvalue()
+
+
+def test_a_decompression_bomb_png_is_a_form_error_not_a_500(admin_client):
+    bomb = png_bomb_bytes()
+    assert len(bomb) < 100_000  # 48 KB on disk, 400 Mpx decoded
+    response = upload_image(admin_client, name="bomb.png", content=bomb, content_type="image/png")
+    assert response.status_code == 200
+    assert "too many pixels" in " ".join(response.context["form"].errors["file"])
+    assert not get_image_model().objects.exists()
+
+
+def test_every_frame_of_an_animated_gif_counts_toward_the_pixel_limit(admin_client):
+    # 25 frames of 2000x2000: 4 Mpx each, 100 Mpx to decode, over the 40 Mpx default.
+    gif = animated_gif_bytes(frames=25, size=(2000, 2000))
+    with PILImage.open(io.BytesIO(gif)) as image:
+        assert image.n_frames == 25
+    response = upload_image(admin_client, name="anim.gif", content=gif, content_type="image/gif")
+    assert response.status_code == 200
+    assert "100000000" in " ".join(response.context["form"].errors["file"])
+    assert not get_image_model().objects.exists()
+
+
+def test_the_multiple_uploader_refuses_a_bomb_with_a_message(admin_client):
+    response = admin_client.post(
+        reverse("wagtailimages:add_multiple"),
+        {
+            "title": "bomb.png",
+            "files[]": SimpleUploadedFile("bomb.png", png_bomb_bytes(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is False
+    assert "too many pixels" in body["error_message"]
+    assert not get_image_model().objects.exists()
+
+
+def test_pillow_refuses_what_the_upload_form_refuses(settings):
+    assert PILImage.MAX_IMAGE_PIXELS == settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

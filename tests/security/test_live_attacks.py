@@ -90,6 +90,36 @@ def test_blocked_network_is_refused_whatever_it_forges(server):
         assert b"not allowed" in body
 
 
+@pytest.mark.parametrize("count", [1, 32, 33, 1_000])
+def test_any_number_of_forged_entries_leaves_a_blocked_client_blocked(server, count):
+    """1,000 entries of "1.1.1.1," stay under gunicorn's 8,190-byte header limit and
+    our 2,048-byte bound refuses them; shorter junk entries reach the resolver."""
+    for entry in ("1", "1.1.1.1"):
+        forged = ",".join([entry] * count)
+        status, _, body = request(
+            server, "GET", "/api/v2/pages/", headers={"X-Forwarded-For": forged},
+            client_ip="192.0.2.77",
+        )  # fmt: skip
+        if len(forged) + len(", 192.0.2.77") > 2048:
+            assert (status, b"longer than 2048 bytes" in body) == (400, True)
+        else:
+            assert (status, b"not allowed" in body) == (403, True), (entry, count)
+
+
+def test_forged_entries_of_any_count_share_the_client_rate_limit(server):
+    prefixes = [",".join(["1"] * count) for count in (1, 32, 33, 1_000)]
+    statuses = [
+        request(
+            server, "GET", "/api/v2/pages/",
+            headers={"X-Forwarded-For": prefixes[n % len(prefixes)]},
+            client_ip="198.51.100.233",
+        )[0]
+        for n in range(FLOOD_LIMIT + 2)
+    ]  # fmt: skip
+    assert statuses[:FLOOD_LIMIT] == [200] * FLOOD_LIMIT
+    assert statuses[FLOOD_LIMIT:] == [429, 429]
+
+
 def test_brute_force_sign_in_is_locked_out(server):
     import requests
 
