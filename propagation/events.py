@@ -47,10 +47,11 @@ def event_new(*, event_type: str, data: dict) -> dict:
 
 def tasks_are_transactional() -> bool:
     """Whether an enqueued task is a row in the change's own transaction."""
-    from django_tasks import default_task_backend
     from django_tasks_db import DatabaseBackend
 
-    return isinstance(default_task_backend, DatabaseBackend)
+    from propagation.tasks import event_propagate
+
+    return isinstance(event_propagate.get_backend(), DatabaseBackend)
 
 
 def event_enqueue(*, event_type: str, data: dict) -> dict:
