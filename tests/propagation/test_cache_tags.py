@@ -7,7 +7,6 @@ import re
 import pytest
 from wagtail.models import Page
 
-from blog.models import Category
 from cachetags.vocabulary import (
     HEADER_TAGS_MAX,
     TAG_LENGTH_MAX,
