@@ -4,9 +4,11 @@ in its own process. These need a database another process can open: PostgreSQL
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,12 @@ def database_tasks(settings):
     assert tasks_are_transactional()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def events_queued() -> list[str]:
     """Types of the outbox events waiting for the worker."""
     rows = DBTaskResult.objects.filter(
@@ -44,7 +52,7 @@ def events_queued() -> list[str]:
     return sorted(row.args_kwargs["kwargs"]["event"]["type"] for row in rows)
 
 
-def worker_start(*, tmp_path: Path, lease: str = "300", batch: bool = False):
+def worker_start(*, tmp_path: Path, lease: str = "300", batch: bool = False, **extra: str):
     """``manage.py db_worker`` on this test's database; its output in a file."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -56,6 +64,7 @@ def worker_start(*, tmp_path: Path, lease: str = "300", batch: bool = False):
         "WEBHOOK_ALLOW_PRIVATE_URLS": "1",
         "WEBHOOK_TIMEOUT": "60",
         "PYTHONUNBUFFERED": "1",
+        **extra,
     }
     log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")
     args = ["--no-reload", "--no-startup-delay", "--interval", "0.1"]
@@ -137,9 +146,20 @@ def test_a_failed_attempt_is_retried_by_the_worker_after_its_backoff(
     _id, receiver.secret = endpoint_add(url=receiver.url, events="snippet.changed")
     receiver.script = [502]
     author.save()
-    worker = worker_start(tmp_path=tmp_path)
+    heartbeat = tmp_path / "heartbeat"
+    port = str(_free_port())
+    worker = worker_start(
+        tmp_path=tmp_path, WORKER_HEARTBEAT_FILE=str(heartbeat), WORKER_METRICS_PORT=port
+    )
     try:
         receiver.wait_for(2, timeout=90)
+        time.sleep(0.5)  # the delivery's row is saved just after the receiver answers
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read()
+        metrics = metrics.decode()
+        assert 'blog_webhook_deliveries{status="delivered"} 1.0' in metrics
+        assert "blog_outbox_oldest_age_seconds" in metrics
+        assert 'blog_webhook_attempts_total{endpoint="' in metrics
+        assert time.time() - heartbeat.stat().st_mtime < 5  # the loop is alive
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)

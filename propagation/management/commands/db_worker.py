@@ -7,13 +7,21 @@ task: its webhook would never be delivered. On start, this worker returns every 
 has been RUNNING for longer than ``TASKS_LEASE_SECONDS`` (longer than any task here runs) to
 READY, and runs it again. Every task of the outbox is idempotent (``propagation.tasks``), and
 a redelivered webhook keeps its ``webhook-id``, so running one twice is harmless.
+
+For Kubernetes, the worker also touches ``WORKER_HEARTBEAT_FILE`` on every turn of its loop
+(the liveness probe checks its age: a wedged loop restarts the pod) and serves Prometheus
+metrics on ``WORKER_METRICS_PORT`` (outbox depth and age, deliveries, attempts:
+``propagation.metrics``).
 """
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands import db_worker as database_worker
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 from django_tasks_db.models import DBTaskResult
 
@@ -26,6 +34,22 @@ def tasks_abandoned_requeue(*, lease_seconds: float) -> int:
     ).update(status=TaskResultStatus.READY, started_at=None)
 
 
+class HeartbeatWorker(database_worker.Worker):
+    """django-tasks-db's worker, touching a file each time its loop checks ``running``."""
+
+    heartbeat: Path | None = None
+
+    @property
+    def running(self) -> bool:
+        if self.heartbeat is not None:
+            self.heartbeat.touch()
+        return self._running
+
+    @running.setter
+    def running(self, value: bool) -> None:
+        self._running = value
+
+
 class Command(DatabaseWorkerCommand):
     help = DatabaseWorkerCommand.help + " Tasks a dead worker left running are run again."
 
@@ -33,4 +57,13 @@ class Command(DatabaseWorkerCommand):
         requeued = tasks_abandoned_requeue(lease_seconds=settings.TASKS_LEASE_SECONDS)
         if requeued:
             self.stderr.write(f"Requeued {requeued} task(s) left running by a stopped worker.")
+        heartbeat = os.environ.get("WORKER_HEARTBEAT_FILE", "")
+        HeartbeatWorker.heartbeat = Path(heartbeat) if heartbeat else None
+        port = int(os.environ.get("WORKER_METRICS_PORT", "0") or 0)
+        if port:
+            from propagation.metrics import worker_metrics_serve
+
+            worker_metrics_serve(port=port)
+        # The parent command builds its worker from this module attribute.
+        database_worker.Worker = HeartbeatWorker
         return super().handle(*args, **options)
