@@ -20,6 +20,9 @@ REQUIRED_ALERTS = {
     "BlogApiPodRestarting",
     "BlogApiHpaAtMaximum",
     "BlogApiMigrationJobFailed",
+    "BlogApiOutboxStale",  # change propagation: the outbox waits
+    "BlogApiWebhookEndpointFailing",
+    "BlogApiWorkerAbsent",
 }
 
 
