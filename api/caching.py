@@ -35,6 +35,7 @@ from django.utils.http import parse_etags
 
 from api.routing import api_read_replica_available, api_read_replica_routing
 from cachetags.commit import tags_invalidate_now
+from cachetags.flight import flight_claim, flight_release, flight_wait
 from cachetags.memo import memo_key
 from cachetags.store import store_cache, store_call
 from cachetags.tokens import tokens_get, tokens_older_than
@@ -98,6 +99,14 @@ def api_cache_key(*, request: HttpRequest, generations: dict[str, str], represen
     query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
     parts = [request.get_host().lower(), request.path_info, query, representation]
     return memo_key(name="resp", parts=parts, tokens=generations)
+
+
+def api_cache_stale_key(*, request: HttpRequest, representation: str) -> str:
+    """Where the last response for this request is kept whatever its tokens: the stale copy
+    served while one request recomputes it (``cachetags.flight``)."""
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    parts = [request.get_host().lower(), request.path_info, query, representation]
+    return memo_key(name="stale", parts=parts, tokens={})
 
 
 def _first(pair: tuple[str, str]) -> str:
@@ -235,34 +244,70 @@ class ApiCacheMiddleware:
     def _public(self, request: HttpRequest) -> HttpResponse:
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
         cache = store_cache()
-        key = None
+        key = stale_key = None
         generations = None
+        claimed = False
         if settings.API_CACHE_ENABLED:
             generations = tokens_get(tags=tags)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
+                representation = _representation(request=request)
                 key = api_cache_key(
-                    request=request,
-                    generations=generations,
-                    representation=_representation(request=request),
+                    request=request, generations=generations, representation=representation
                 )
+                stale_key = api_cache_stale_key(request=request, representation=representation)
                 entry = store_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
-                    # Imported here: serving.throttling is loaded by DRF's settings, which
-                    # must not happen while this module loads during app setup.
-                    from serving.throttling import request_throttle_check
+                    return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
+                claimed = flight_claim(key=key)
+                if not claimed:
+                    # Another request computes it: its stale copy now, or its fresh one soon.
+                    stale = store_call(lambda: cache.get(stale_key))
+                    if isinstance(stale, CachedResponse):
+                        return self._hit(
+                            request, stale, endpoint=endpoint, tags=tags, state="stale"
+                        )
+                    fresh = flight_wait(
+                        key=key, found=lambda value: isinstance(value, CachedResponse)
+                    )
+                    if fresh is not None:
+                        return self._hit(request, fresh, endpoint=endpoint, tags=tags, state="hit")
+        try:
+            return self._compute(
+                request,
+                endpoint=endpoint,
+                tags=tags,
+                key=key,
+                stale_key=stale_key,
+                generations=generations,
+            )
+        finally:
+            if claimed:
+                flight_release(key=key)
 
-                    throttled = request_throttle_check(request=request)
-                    if throttled is not None:
-                        return self._hit_measured(request, throttled)
-                    api_cache_hit_record(endpoint=endpoint)
-                    response = entry.to_response()
-                    response["X-Cache"] = "hit"
-                    response_mark_public(response=response)
-                    response_tag(response=response, tags=tags)
-                    response = _not_modified(request=request, response=response)
-                    return self._hit_measured(request, response)
+    def _hit(
+        self, request: HttpRequest, entry: "CachedResponse", *, endpoint: str, tags, state: str
+    ) -> HttpResponse:
+        # Imported here: serving.throttling is loaded by DRF's settings, which must not happen
+        # while this module loads during app setup.
+        from serving.throttling import request_throttle_check
+
+        throttled = request_throttle_check(request=request)
+        if throttled is not None:
+            return self._hit_measured(request, throttled)
+        api_cache_hit_record(endpoint=endpoint)
+        response = entry.to_response()
+        response["X-Cache"] = state
+        response_mark_public(response=response)
+        response_tag(response=response, tags=tags)
+        response = _not_modified(request=request, response=response)
+        return self._hit_measured(request, response)
+
+    def _compute(
+        self, request: HttpRequest, *, endpoint: str, tags, key, stale_key, generations
+    ) -> HttpResponse:
+        cache = store_cache()
         use_replica = api_read_replica_available()
         if use_replica:
             with api_read_replica_routing():
@@ -292,5 +337,7 @@ class ApiCacheMiddleware:
                 location=response.get("Location", ""),
                 etag=etag,
             )
-            store_call(lambda: cache.set(key, entry, timeout=settings.API_CACHE_TTL))
+            # One round trip: the entry, and the same entry as the request's stale copy.
+            entries = {key: entry, stale_key: entry}
+            store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
         return _not_modified(request=request, response=response)

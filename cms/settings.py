@@ -348,6 +348,11 @@ API_CACHE_VERSION = env.str("API_CACHE_VERSION", default="1")
 # API_CACHE_BREAKER_COOLDOWN seconds, then one request probes Redis again.
 API_CACHE_BREAKER_THRESHOLD = env.int("API_CACHE_BREAKER_THRESHOLD", default=1)
 API_CACHE_BREAKER_COOLDOWN = env.float("API_CACHE_BREAKER_COOLDOWN", default=5.0)
+# Single flight (cachetags/flight.py): a miss is computed by one request across pods; the
+# others serve the stale copy or wait up to API_CACHE_FLIGHT_WAIT seconds for the fresh
+# one. A claim expires after API_CACHE_FLIGHT_TTL seconds (its holder died).
+API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
+API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
 if REDIS_URL:
     CACHES["api"] = {
         **CACHES["default"],
