@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django_tasks import task
 
 from propagation.delivery import webhook_deliveries_create, webhook_delivery_attempt
-from propagation.models import WebhookDelivery
+from propagation.models import WebhookDelivery, WebhookEndpoint
 from propagation.vocabulary import CACHE_INVALIDATED
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ def event_propagate(event: dict) -> int:
         from api.invalidation import cdn_purge, cdn_urls_for_tags
 
         cdn_purge(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
+    if not WebhookEndpoint.objects.filter(enabled=True).exists():
+        return 0  # nobody listens: skip working out the paths
     event = event_complete(event=event)
     ids = webhook_deliveries_create(event=event)
     for delivery_id in ids:
