@@ -12,9 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package -> the first-party packages it must never import.
 FORBIDDEN = {
-    "serving": {"cms", "blog", "api"},
-    "blog": {"cms", "api"},
-    "api": {"cms"},
+    "serving": {"cms", "blog", "api", "propagation"},
+    "cachetags": {"cms", "blog", "api", "propagation", "serving"},
+    "blog": {"cms", "api", "propagation"},
+    "api": {"cms", "propagation"},
+    "propagation": {"cms"},
 }
 
 
