@@ -29,7 +29,7 @@ test-quick: install ## The suite without the slow integration tests
 lint: install
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
-	$(UV) run --locked bandit -r cms serving blog api -ll -q
+	$(UV) run --locked bandit -r cms serving blog api cachetags propagation -ll -q
 
 fmt: install
 	$(UV) run --locked ruff check --fix .

@@ -3,198 +3,83 @@
 A middleware rather than a view mixin: it works whatever the API's viewsets become, and a
 warm hit returns before any view, serializer or database work (0 SQL queries).
 
-Keys and exact invalidation (generations). Every response depends on a few *tags* that its
-URL alone names:
+Keys and exact invalidation: every response depends on the few *cache tags* its URL names
+(``cachetags.vocabulary``: ``all``, ``ep:<endpoint>``, ``ep:<endpoint>:<id>``). Its key
+hashes the site (host), path, normalised query, representation, release and the tags'
+tokens *read before the view runs* (``cachetags.tokens``). A change replaces the tokens of
+exactly the tags it affects once its transaction has committed (``api/invalidation.py``
+through ``cachetags.commit``), so the next read computes a new key and misses. A response
+rendered from data read before that commit can only be stored under the old key, which
+nobody reads again: no reader gets content older than the publish that replaced it.
 
-- ``all``: everything (site settings, sites, a full clear);
-- ``ep:<endpoint>``: an endpoint's listings, searches and lookups (``/api/v2/pages/?…``);
-- ``ep:<endpoint>:<id>``: one object's detail (``/api/v2/pages/42/``).
+Each cacheable response carries its tags on the wire (``Cache-Tag``, or the header
+``CACHE_TAG_HEADER`` names), so a CDN or a frontend can purge exactly what a change
+invalidates.
 
-Each tag has a generation token in Redis. A response's key hashes the site (host), path,
-normalised query, representation, release and the tokens *read before the view runs*.
-A change replaces the tokens of exactly the tags it affects once its transaction has
-committed (``api/invalidation.py``), so the next read computes a new key and misses. A
-response rendered from data read before that commit can only be stored under the old key,
-which nobody reads again: no reader gets content older than the publish that replaced it.
-
-The cache is never required to answer. It lives in its own alias (``CACHES["api"]``) whose
-errors are not swallowed, so a circuit breaker sees them: after
-``API_CACHE_BREAKER_THRESHOLD`` consecutive errors (or socket timeouts, when Redis accepts
-connections and never answers) the cache is skipped for ``API_CACHE_BREAKER_COOLDOWN``
-seconds and requests go straight to the database. Invalidations that could not reach Redis
-are kept and replayed before the cache is read again.
+The cache is never required to answer: the tagged store sits behind a circuit breaker
+(``cachetags.store``), and requests go straight to the database while it is open.
 """
 
 import contextlib
 import hashlib
 import logging
-import secrets
-import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.base import InvalidCacheBackendError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from api.routing import api_read_replica_available, api_read_replica_routing
-from serving.circuit_breaker import CircuitBreaker
+from cachetags.commit import tags_invalidate_now
+from cachetags.flight import flight_claim, flight_release, flight_wait
+from cachetags.memo import memo_key
+from cachetags.store import store_cache, store_call
+from cachetags.tokens import tokens_get, tokens_older_than
+from cachetags.vocabulary import (
+    TAG_ALL,
+    tags_for_api_path,
+    tags_header_name,
+    tags_header_value,
+)
 from serving.metrics import api_cache_hit_record, api_cache_miss_record
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v2/"
-CACHE_ALIAS = "api"
 # Paths that are never public: previews of drafts and the admin.
 PRIVATE_PATH_PREFIXES = ("/admin/", "/django-admin/")
 # Query parameters that carry a preview token or otherwise personalise a response.
 PERSONAL_QUERY_PARAMETERS = frozenset({"token", "preview", "preview_token"})
-# Endpoints whose detail responses depend only on the object itself (and on objects whose
-# changes fan out to it explicitly): their details are not invalidated by a change to
-# another item of the same endpoint.
-FINE_GRAINED_ENDPOINTS = frozenset({"pages", "images", "documents"})
-# Endpoint path segments that are lookups over a collection rather than one object.
-COLLECTION_SEGMENTS = frozenset({"find", "search"})
 # Response headers kept in a cache entry besides the body and status.
 CACHEABLE_STATUSES = frozenset({200, 301, 302})
-# Tag tokens are set in chunks so one huge fan-out never builds one giant command.
-TAG_CHUNK = 1000
-
-
-# Unnamed, so silent: the Redis client's own breaker (serving.redis_breaker) logs the outage
-# once per process; a log line per failed call here would repeat it every cooldown.
-breaker = CircuitBreaker(
-    threshold=getattr(settings, "API_CACHE_BREAKER_THRESHOLD", 1),
-    cooldown=getattr(settings, "API_CACHE_BREAKER_COOLDOWN", 5.0),
-)
-_UNAVAILABLE = object()
-_pending_lock = threading.Lock()
-_pending_tags: set[str] = set()
-
-
-def _cache_call(operation: Callable[[], object]) -> object:
-    """Run one cache operation behind the breaker; ``_UNAVAILABLE`` when it cannot."""
-    if not breaker.allow():
-        return _UNAVAILABLE
-    try:
-        result = operation()
-    except Exception:  # any client, connection or timeout error: degrade, never break
-        logger.debug("API cache unavailable; serving from the database", exc_info=True)
-        breaker.record_failure()
-        return _UNAVAILABLE
-    breaker.record_success()
-    return result
-
-
-def _api_cache():
-    """The ``api`` alias; the default cache where a configuration has no such alias."""
-    try:
-        return caches[CACHE_ALIAS]
-    except InvalidCacheBackendError:
-        return caches[DEFAULT_CACHE_ALIAS]
-
-
-def _tag_key(tag: str) -> str:
-    return f"gen:{tag}"
-
-
-def _new_token() -> str:
-    """A fresh generation token; it starts with its creation time (for the replica lag)."""
-    return f"{time.time():.6f}-{secrets.token_hex(6)}"
-
-
-def _token_time(token: str) -> float:
-    try:
-        return float(token.split("-", 1)[0])
-    except ValueError:
-        return 0.0
 
 
 def api_cache_tags_for_path(*, path: str) -> tuple[str, list[str]]:
-    """The endpoint and the tags a response under ``/api/v2/`` depends on, from its path.
-
-    ``/api/v2/pages/?type=…`` → ``("pages", ["all", "ep:pages"])``;
-    ``/api/v2/pages/42/`` → ``("pages", ["all", "ep:pages:42"])``;
-    ``/api/v2/authors/ada/`` → ``("authors", ["all", "ep:authors", "ep:authors:ada"])``.
-    """
-    segments = [s for s in path[len(API_PREFIX) :].split("/") if s]
-    endpoint = segments[0] if segments else ""
-    tags = ["all"]
-    if len(segments) >= 2 and segments[1] not in COLLECTION_SEGMENTS:
-        tags.append(f"ep:{endpoint}:{segments[1]}")
-        if endpoint not in FINE_GRAINED_ENDPOINTS:
-            tags.append(f"ep:{endpoint}")
-    else:
-        tags.append(f"ep:{endpoint}")
-    return endpoint, tags
-
-
-def api_cache_generations_get(*, tags: Iterable[str]) -> dict[str, str] | None:
-    """The current token of each tag (made on first use); ``None`` when Redis is unavailable."""
-    tags = list(tags)
-    if not _pending_flush():
-        return None
-    cache = _api_cache()
-    keys = {_tag_key(t): t for t in tags}
-
-    def read() -> dict[str, str]:
-        found = cache.get_many(list(keys))
-        missing = [k for k in keys if k not in found]
-        if missing:
-            # A tag never bumped (or evicted) gets a fresh token, never a reused default,
-            # so an old entry can never become valid again.
-            for key in missing:
-                cache.add(key, _new_token(), timeout=None)
-            found.update(cache.get_many(missing))
-        return {keys[k]: v for k, v in found.items()}
-
-    result = _cache_call(read)
-    if result is _UNAVAILABLE or len(result) != len(keys):
-        return None
-    return result
+    """The endpoint and the tags a response under ``/api/v2/`` depends on, from its path."""
+    return tags_for_api_path(path=path, prefix=API_PREFIX)
 
 
 def api_cache_tags_invalidate(*, tags: Iterable[str]) -> None:
-    """Replace the tokens of ``tags``: every response that depends on one of them misses.
+    """Replace the tokens of ``tags`` now: every response that depends on one misses.
 
-    Call it after the change has committed (``transaction.on_commit``). When Redis cannot
-    be reached the tags are kept and replayed before the cache is read again.
+    For operators and benchmarks; a change in a transaction goes through
+    ``cachetags.commit.tags_invalidate_after_commit``.
     """
-    tags = set(tags)
-    if not tags:
-        return
-    with _pending_lock:
-        _pending_tags.update(tags)
-    _pending_flush()
-
-
-def _pending_flush() -> bool:
-    """Write the pending invalidations; ``True`` when none is left."""
-    with _pending_lock:
-        if not _pending_tags:
-            return True
-        tags = sorted(_pending_tags)
-    cache = _api_cache()
-    token = _new_token()
-    for start in range(0, len(tags), TAG_CHUNK):
-        chunk = tags[start : start + TAG_CHUNK]
-        mapping = {_tag_key(t): token for t in chunk}
-        if _cache_call(lambda m=mapping: cache.set_many(m, timeout=None)) is _UNAVAILABLE:
-            return False
-        with _pending_lock:
-            _pending_tags.difference_update(chunk)
-    return True
+    tags_invalidate_now(tags=tags)
 
 
 def api_cache_clear() -> None:
     """Invalidate every cached API response (all sites)."""
-    api_cache_tags_invalidate(tags=["all"])
+    api_cache_tags_invalidate(tags=[TAG_ALL])
+
+
+def api_replica_is_fresh(*, tokens: dict[str, str]) -> bool:
+    """Whether every tag changed longer ago than the replica may lag behind the primary."""
+    return tokens_older_than(tokens=tokens, seconds=getattr(settings, "DATABASE_REPLICA_LAG", 0.0))
 
 
 def request_is_personal(*, request: HttpRequest) -> bool:
@@ -212,16 +97,16 @@ def api_cache_key(*, request: HttpRequest, generations: dict[str, str], represen
     """Site (host), path, normalised query, representation, release and tag tokens."""
     # Parameter order does not change the answer; repeated parameters keep their order.
     query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
-    parts = [
-        settings.API_CACHE_VERSION,
-        request.get_host().lower(),
-        request.path_info,
-        query,
-        representation,
-        *(f"{tag}={generations[tag]}" for tag in sorted(generations)),
-    ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"resp:{digest}"
+    parts = [request.get_host().lower(), request.path_info, query, representation]
+    return memo_key(name="resp", parts=parts, tokens=generations)
+
+
+def api_cache_stale_key(*, request: HttpRequest, representation: str) -> str:
+    """Where the last response for this request is kept whatever its tokens: the stale copy
+    served while one request recomputes it (``cachetags.flight``)."""
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    parts = [request.get_host().lower(), request.path_info, query, representation]
+    return memo_key(name="stale", parts=parts, tokens={})
 
 
 def _first(pair: tuple[str, str]) -> str:
@@ -273,6 +158,12 @@ def response_mark_public(*, response: HttpResponse) -> None:
             del response["Vary"]
 
 
+def response_tag(*, response: HttpResponse, tags: Iterable[str]) -> None:
+    """The response's cache tags on the wire (``Cache-Tag: all,ep:pages:42``), for a CDN
+    that purges by tag and a frontend that revalidates by tag."""
+    response[tags_header_name()] = tags_header_value(tags=tags)
+
+
 def response_mark_private(*, response: HttpResponse) -> None:
     """Previews, the admin and anything personal: never stored by a browser or the CDN."""
     if "public" in response.get("Cache-Control", ""):
@@ -302,17 +193,10 @@ def _not_modified(*, request: HttpRequest, response: HttpResponse) -> HttpRespon
     if "*" not in tags and etag not in tags:
         return response
     not_modified = HttpResponseNotModified()
-    for name in ("ETag", "Cache-Control", "Vary", "X-Cache"):
+    for name in ("ETag", "Cache-Control", "Vary", "X-Cache", tags_header_name()):
         if response.has_header(name):
             not_modified[name] = response[name]
     return not_modified
-
-
-def _replica_is_fresh(*, generations: dict[str, str]) -> bool:
-    """Whether every tag changed longer ago than the replica may lag behind the primary."""
-    lag = getattr(settings, "DATABASE_REPLICA_LAG", 0.0)
-    now = time.time()
-    return all(now - _token_time(token) >= lag for token in generations.values())
 
 
 class ApiCacheMiddleware:
@@ -359,34 +243,71 @@ class ApiCacheMiddleware:
 
     def _public(self, request: HttpRequest) -> HttpResponse:
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
-        cache = _api_cache()
-        key = None
+        cache = store_cache()
+        key = stale_key = None
         generations = None
+        claimed = False
         if settings.API_CACHE_ENABLED:
-            generations = api_cache_generations_get(tags=tags)
+            generations = tokens_get(tags=tags)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
+                representation = _representation(request=request)
                 key = api_cache_key(
-                    request=request,
-                    generations=generations,
-                    representation=_representation(request=request),
+                    request=request, generations=generations, representation=representation
                 )
-                entry = _cache_call(lambda: cache.get(key))
+                stale_key = api_cache_stale_key(request=request, representation=representation)
+                entry = store_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
-                    # Imported here: serving.throttling is loaded by DRF's settings, which
-                    # must not happen while this module loads during app setup.
-                    from serving.throttling import request_throttle_check
+                    return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
+                claimed = flight_claim(key=key)
+                if not claimed:
+                    # Another request computes it: its stale copy now, or its fresh one soon.
+                    stale = store_call(lambda: cache.get(stale_key))
+                    if isinstance(stale, CachedResponse):
+                        return self._hit(
+                            request, stale, endpoint=endpoint, tags=tags, state="stale"
+                        )
+                    fresh = flight_wait(
+                        key=key, found=lambda value: isinstance(value, CachedResponse)
+                    )
+                    if fresh is not None:
+                        return self._hit(request, fresh, endpoint=endpoint, tags=tags, state="hit")
+        try:
+            return self._compute(
+                request,
+                endpoint=endpoint,
+                tags=tags,
+                key=key,
+                stale_key=stale_key,
+                generations=generations,
+            )
+        finally:
+            if claimed:
+                flight_release(key=key)
 
-                    throttled = request_throttle_check(request=request)
-                    if throttled is not None:
-                        return self._hit_measured(request, throttled)
-                    api_cache_hit_record(endpoint=endpoint)
-                    response = entry.to_response()
-                    response["X-Cache"] = "hit"
-                    response_mark_public(response=response)
-                    response = _not_modified(request=request, response=response)
-                    return self._hit_measured(request, response)
+    def _hit(
+        self, request: HttpRequest, entry: "CachedResponse", *, endpoint: str, tags, state: str
+    ) -> HttpResponse:
+        # Imported here: serving.throttling is loaded by DRF's settings, which must not happen
+        # while this module loads during app setup.
+        from serving.throttling import request_throttle_check
+
+        throttled = request_throttle_check(request=request)
+        if throttled is not None:
+            return self._hit_measured(request, throttled)
+        api_cache_hit_record(endpoint=endpoint)
+        response = entry.to_response()
+        response["X-Cache"] = state
+        response_mark_public(response=response)
+        response_tag(response=response, tags=tags)
+        response = _not_modified(request=request, response=response)
+        return self._hit_measured(request, response)
+
+    def _compute(
+        self, request: HttpRequest, *, endpoint: str, tags, key, stale_key, generations
+    ) -> HttpResponse:
+        cache = store_cache()
         use_replica = api_read_replica_available()
         if use_replica:
             with api_read_replica_routing():
@@ -407,7 +328,8 @@ class ApiCacheMiddleware:
         response["ETag"] = etag
         response["X-Cache"] = "miss"
         response_mark_public(response=response)
-        if key is not None and (not use_replica or _replica_is_fresh(generations=generations)):
+        response_tag(response=response, tags=tags)
+        if key is not None and (not use_replica or api_replica_is_fresh(tokens=generations)):
             entry = CachedResponse(
                 status=response.status_code,
                 content=response.content,
@@ -415,5 +337,7 @@ class ApiCacheMiddleware:
                 location=response.get("Location", ""),
                 etag=etag,
             )
-            _cache_call(lambda: cache.set(key, entry, timeout=settings.API_CACHE_TTL))
+            # One round trip: the entry, and the same entry as the request's stale copy.
+            entries = {key: entry, stale_key: entry}
+            store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
         return _not_modified(request=request, response=response)

@@ -23,23 +23,17 @@ counts the set once per change instead of once per page.
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.renderers import JSONRenderer
 
-from api.caching import (
-    _UNAVAILABLE,
-    API_PREFIX,
-    _api_cache,
-    _cache_call,
-    _replica_is_fresh,
-    api_cache_generations_get,
-    api_cache_tags_for_path,
-)
+from api.caching import API_PREFIX, api_cache_tags_for_path, api_replica_is_fresh
 from api.routing import api_reading_from_replica
+from cachetags.memo import memo_key, memo_many, memo_value
+from cachetags.tokens import tokens_get
 
 _RENDERER = JSONRenderer()
 
@@ -90,39 +84,29 @@ def listing_items(
         return []
     if not settings.API_CACHE_ENABLED:
         return rendered_json(pages)
-    cache = _api_cache()
     tags = {page.pk: _page_tags(page.pk) for page in pages}
-    generations = api_cache_generations_get(tags={tag for names in tags.values() for tag in names})
-    if generations is None:  # Redis unavailable: render everything
+    tokens = tokens_get(tags={tag for names in tags.values() for tag in names})
+    if tokens is None:  # Redis unavailable: render everything
         return rendered_json(pages)
+    by_pk = {page.pk: page for page in pages}
     keys = {
-        page.pk: "frag:"
-        + hashlib.sha256(
-            "\n".join(
-                [
-                    signature,
-                    str(page.pk),
-                    str(getattr(page, "live_revision_id", "")),
-                    *(f"{tag}={generations[tag]}" for tag in sorted(tags[page.pk])),
-                ]
-            ).encode()
-        ).hexdigest()
+        page.pk: memo_key(
+            name="frag",
+            parts=[signature, str(page.pk), str(getattr(page, "live_revision_id", ""))],
+            tokens={tag: tokens[tag] for tag in tags[page.pk]},
+        )
         for page in pages
     }
-    found = _cache_call(lambda: cache.get_many(list(keys.values())))
-    if found is _UNAVAILABLE:
-        return rendered_json(pages)
-    items = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [page for page in pages if page.pk not in items]
-    if missing:
-        rendered = dict(zip((page.pk for page in missing), rendered_json(missing), strict=True))
-        items.update(rendered)
-        fresh = not api_reading_from_replica() or _replica_is_fresh(
-            generations={tag: generations[tag] for pk in rendered for tag in tags[pk]}
+
+    def compute(missing: list[int]) -> dict[int, bytes]:
+        return dict(zip(missing, rendered_json([by_pk[pk] for pk in missing]), strict=True))
+
+    def may_store(rendered: Iterable[int]) -> bool:
+        return not api_reading_from_replica() or api_replica_is_fresh(
+            tokens={tag: tokens[tag] for pk in rendered for tag in tags[pk]}
         )
-        if fresh:
-            entries = {keys[pk]: item for pk, item in rendered.items()}
-            _cache_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+
+    items = memo_many(keys=keys, compute=compute, may_store=may_store)
     return [items[page.pk] for page in pages]
 
 
@@ -148,34 +132,17 @@ def stored_with_tokens(
     names = sorted(tags if tags is not None else generations)
     missing = [tag for tag in names if tag not in generations]
     if missing:  # e.g. ``ep:pages`` on a detail: one more round trip, kept for the request
-        more = api_cache_generations_get(tags=missing)
+        more = tokens_get(tags=missing)
         if more is None:
             return compute()
         generations = request.api_cache_generations = {**generations, **more}
-    key = (
-        f"{name}:"
-        + hashlib.sha256(
-            "\n".join(
-                [
-                    settings.API_CACHE_VERSION,
-                    request.get_host().lower(),
-                    *parts,
-                    *(f"{tag}={generations[tag]}" for tag in names),
-                ]
-            ).encode()
-        ).hexdigest()
+    tokens = {tag: generations[tag] for tag in names}
+    key = memo_key(name=name, parts=[request.get_host().lower(), *parts], tokens=tokens)
+    return memo_value(
+        key=key,
+        compute=compute,
+        may_store=lambda: not api_reading_from_replica() or api_replica_is_fresh(tokens=tokens),
     )
-    cache = _api_cache()
-    found = _cache_call(lambda: cache.get(key))
-    if isinstance(found, tuple):  # stored as (value,) so None and 0 are values too
-        return found[0]
-    value = compute()
-    if found is not _UNAVAILABLE and (
-        not api_reading_from_replica()
-        or _replica_is_fresh(generations={tag: generations[tag] for tag in names})
-    ):
-        _cache_call(lambda: cache.set(key, (value,), timeout=settings.API_CACHE_TTL))
-    return value
 
 
 def listing_query(*, request: HttpRequest) -> list[str]:

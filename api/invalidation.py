@@ -1,10 +1,11 @@
 """What each change invalidates in the API response cache and the CDN, and when.
 
-Receivers stay thin: each names the objects a change affects and hands them to
-``cache_invalidate_after_commit``, which works out the tags (``api/caching.py``) and the
-CDN URLs and replaces/purges them once the change's transaction has committed. Doing it
-after the commit is what keeps reads exact: a reader that sees the new token also sees
-the committed rows.
+Receivers stay thin: each names the objects a change affects, works out their cache tags
+(``cachetags.vocabulary``) and hands them to ``cache_invalidate_after_commit``
+(``cachetags.commit``), which replaces their tokens once the change's transaction has
+committed; the outbox's ``cache.invalidated`` event (``propagation``) purges the CDN for
+the same tags from the worker. Doing it after the commit is
+what keeps reads exact: a reader that sees the new token also sees the committed rows.
 
 Fan-out is computed from the database, so it is exact rather than "flush everything":
 
@@ -27,7 +28,6 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete
 from taggit.models import Tag
@@ -39,7 +39,6 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site, get_
 from wagtail.signals import post_page_move
 from wagtailseo.models import SeoSettings
 
-from api.caching import api_cache_tags_invalidate
 from blog.models import (
     Author,
     BlogPostAuthor,
@@ -48,6 +47,8 @@ from blog.models import (
     Category,
     RelatedPost,
 )
+from cachetags.commit import tags_invalidate_after_commit
+from cachetags.vocabulary import TAG_ALL, tag_endpoint, tag_object
 
 logger = logging.getLogger(__name__)
 
@@ -100,19 +101,28 @@ def page_invalidation_tags(*, pages: Iterable[Page], descendants: bool = True) -
     affected.update(
         RelatedPost.objects.filter(page_id__in=page_ids).values_list("post_id", flat=True)
     )
-    tags = {"ep:pages", *(f"ep:{e}" for e in PAGE_SUMMARY_ENDPOINTS)}
-    tags.update(f"ep:pages:{pk}" for pk in affected)
+    tags = page_summary_tags()
+    tags.update(tag_object(endpoint="pages", key=pk) for pk in affected)
     return tags
+
+
+def page_summary_tags() -> set[str]:
+    """Page listings and every endpoint that summarises pages."""
+    return {tag_endpoint(endpoint=e) for e in ("pages", *PAGE_SUMMARY_ENDPOINTS)}
 
 
 def snippet_invalidation_tags(*, endpoint: str, instance, post_ids: Iterable[int]) -> set[str]:
     """An author, category, tag, image or document and the posts that use it."""
-    tags = {f"ep:{endpoint}", f"ep:{endpoint}:{instance.pk}", "ep:pages"}
+    tags = {
+        tag_endpoint(endpoint=endpoint),
+        tag_object(endpoint=endpoint, key=instance.pk),
+        tag_endpoint(endpoint="pages"),
+    }
     slug = getattr(instance, "slug", "")
     if slug:
-        tags.add(f"ep:{endpoint}:{slug}")
+        tags.add(tag_object(endpoint=endpoint, key=slug))
     post_ids = set(post_ids) | pages_referencing(objects=[instance])
-    tags.update(f"ep:pages:{pk}" for pk in post_ids)
+    tags.update(tag_object(endpoint="pages", key=pk) for pk in post_ids)
     return tags
 
 
@@ -151,15 +161,9 @@ def cdn_purge(*, urls: list[str]) -> None:
 
 
 def cache_invalidate_after_commit(*, tags: set[str]) -> None:
-    """Replace the tags' tokens and purge the CDN once the current transaction commits."""
-    if not tags:
-        return
-
-    def invalidate() -> None:
-        api_cache_tags_invalidate(tags=tags)
-        cdn_purge(urls=cdn_urls_for_tags(tags=tags))
-
-    transaction.on_commit(invalidate)
+    """Replace the tags' tokens once the current transaction commits. The CDN is purged
+    for the same tags by the outbox's ``cache.invalidated`` event (``propagation``)."""
+    tags_invalidate_after_commit(tags=tags)
 
 
 # --- receivers ------------------------------------------------------------------------
@@ -173,8 +177,7 @@ def page_saved(sender, instance, created, update_fields=None, raw=False, **kwarg
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
     if created:  # a new page has no descendants and nothing links to it yet
-        tags = {"ep:pages", f"ep:pages:{instance.pk}"}
-        tags.update(f"ep:{e}" for e in PAGE_SUMMARY_ENDPOINTS)
+        tags = page_summary_tags() | {tag_object(endpoint="pages", key=instance.pk)}
     else:
         tags = page_invalidation_tags(pages=[instance])
     cache_invalidate_after_commit(tags=tags)
@@ -238,18 +241,18 @@ def image_changed(sender, instance, update_fields=None, raw=False, **kwargs):
     tags = snippet_invalidation_tags(endpoint="images", instance=instance, post_ids=post_ids)
     avatar_of = list(Author.objects.filter(avatar_id=instance.pk).values_list("pk", flat=True))
     if avatar_of:
-        tags.add("ep:authors")
-        tags.update(f"ep:authors:{pk}" for pk in avatar_of)
+        tags.add(tag_endpoint(endpoint="authors"))
+        tags.update(tag_object(endpoint="authors", key=pk) for pk in avatar_of)
         # Their posts show the avatar in their bylines.
         bylines = BlogPostAuthor.objects.filter(author_id__in=avatar_of).values_list(
             "post_id", flat=True
         )
-        tags.update(f"ep:pages:{pk}" for pk in bylines)
+        tags.update(tag_object(endpoint="pages", key=pk) for pk in bylines)
     # The default social image and the organisation logo appear in every page's SEO object.
     if SeoSettings.objects.filter(
         Q(og_image_default_id=instance.pk) | Q(struct_org_logo_id=instance.pk)
     ).exists():
-        tags.add("all")
+        tags.add(TAG_ALL)
     cache_invalidate_after_commit(tags=tags)
 
 
@@ -264,13 +267,15 @@ def document_changed(sender, instance, raw=False, **kwargs):
 def site_wide_changed(sender, instance=None, raw=False, **kwargs):
     if raw:
         return
-    cache_invalidate_after_commit(tags={"all"})
+    cache_invalidate_after_commit(tags={TAG_ALL})
 
 
 def redirect_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    cache_invalidate_after_commit(tags={"ep:pages", "ep:redirects", "ep:path"})
+    cache_invalidate_after_commit(
+        tags={tag_endpoint(endpoint=e) for e in ("pages", "redirects", "path")}
+    )
 
 
 def signal_receivers_connect() -> None:

@@ -6,8 +6,3 @@ class BlogConfig(AppConfig):
 
     name = "blog"
     verbose_name = "Blog"
-
-    def ready(self):
-        from blog.seo_surfaces import seo_cache_signals_connect
-
-        seo_cache_signals_connect()

@@ -3,53 +3,39 @@
 They answer GET and HEAD only, turn a bad request into a 4xx with a JSON ``{"message": ...}``
 (as the API does), and are cached and refreshed on publish.
 
-Every cached response is keyed by a *generation*: one short value in the cache that any
-change to what these surfaces show replaces (publish, unpublish, move, delete, or an edit to
-an author, category or the SEO settings). Replacing one key is O(1) and leaves the stale
-entries to expire on their own, where deleting them would need a scan of Redis. The cache
-is never required: when it is down every read misses and the view renders from the
-database (django-redis runs with ``IGNORE_EXCEPTIONS``).
-
-Pattern: https://docs.djangoproject.com/en/5.2/topics/cache/#cache-versioning
+A surface lists pages and shows the site's settings, so it depends on the cache tags
+``all`` and ``ep:pages`` (``cachetags.vocabulary``): every change to what it shows
+(publish, unpublish, move, delete, an author, a category, the site or its SEO settings)
+replaces one of those tokens once its transaction has committed, the same moment the API's
+responses change. A cached surface is kept under those tokens (``cachetags.memo``) and
+carries them in its ``Cache-Tag`` header. The cache is never required: when it is
+unavailable every read renders from the database.
 """
 
-import secrets
 from functools import partial, wraps
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
-from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
-GENERATION_KEY = "seo:surfaces:generation"
+from cachetags.memo import memo_key
+from cachetags.store import UNAVAILABLE, store_cache, store_call
+from cachetags.tokens import tokens_get
+from cachetags.vocabulary import TAG_ALL, tag_endpoint, tags_header_name, tags_header_value
+
 # Headers of a rendered response worth keeping with its body in the cache.
 KEPT_HEADERS = ("Content-Type", "Last-Modified", "X-Robots-Tag")
+SURFACE_TAGS = (TAG_ALL, tag_endpoint(endpoint="pages"))
 
 
-def seo_generation_bump() -> str:
-    """Start a new generation: every cached surface is rendered afresh on its next request."""
-    generation = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    return generation
-
-
-def seo_generation_get() -> str:
-    """The current generation; a missing key (evicted, or Redis down) starts a new one."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = seo_generation_bump()
-    return generation
-
-
-def seo_surface_cache_key(*, request: HttpRequest, variant: str = "") -> str:
-    """One key per generation, host, path and the one parameter that changes the response.
+def seo_surface_cache_key(
+    *, request: HttpRequest, tokens: dict[str, str], variant: str = ""
+) -> str:
+    """One key per tokens, host, path and the one parameter that changes the response.
 
     The query string is not part of the key, so arbitrary parameters cannot fill the cache.
     """
-    return f"seo:surfaces:{seo_generation_get()}:{request.get_host()}:{request.path}:{variant}"
+    return memo_key(name="seo", parts=[request.get_host(), request.path, variant], tokens=tokens)
 
 
 class BadSurfaceRequest(Exception):
@@ -92,60 +78,26 @@ def seo_page_variant(*, raw: str) -> str:
 
 
 def _cached_response(view, request: HttpRequest, variant: str, *args, **kwargs) -> HttpResponse:
-    key = seo_surface_cache_key(request=request, variant=variant)
-    cached = cache.get(key)
-    if cached is not None:
+    tokens = tokens_get(tags=SURFACE_TAGS)
+    key = (
+        None
+        if tokens is None
+        else seo_surface_cache_key(request=request, tokens=tokens, variant=variant)
+    )
+    cache = store_cache()
+    cached = store_call(lambda: cache.get(key)) if key is not None else UNAVAILABLE
+    if isinstance(cached, tuple):
         content, headers = cached
         response = HttpResponse(content, headers=headers)
     else:
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response.render()
-        if response.status_code == 200:
+        if response.status_code == 200 and cached is not UNAVAILABLE:
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, (response.content, headers), timeout=settings.SEO_CACHE_TIMEOUT)
+            entry = (response.content, headers)
+            store_call(lambda: cache.set(key, entry, timeout=settings.SEO_CACHE_TIMEOUT))
     if response.status_code == 200:
         patch_cache_control(response, public=True, max_age=settings.SEO_HTTP_MAX_AGE)
+        response[tags_header_name()] = tags_header_value(tags=SURFACE_TAGS)
     return response
-
-
-def _bump_on_signal(sender, **kwargs) -> None:
-    seo_generation_bump()
-
-
-def _bump_on_settings_save(sender, created: bool = False, **kwargs) -> None:
-    # Site settings are created empty on first read (BaseSiteSetting.for_site), often while
-    # a surface renders; only an edit changes what the surfaces show.
-    if not created:
-        seo_generation_bump()
-
-
-def _bump_on_page_delete(sender, instance, **kwargs) -> None:
-    # post_delete fires once per concrete model of a page (Page and its subclass); one bump
-    # is enough, but a second costs a single cache write.
-    if isinstance(instance, Page) and instance.live:
-        seo_generation_bump()
-
-
-def seo_cache_signals_connect() -> None:
-    """Connect the receivers that refresh the surfaces; called from ``BlogConfig.ready``."""
-    from wagtailseo.models import SeoSettings
-
-    from blog.models import Author, Category, SiteSettings
-
-    page_published.connect(_bump_on_signal, dispatch_uid="seo_cache_page_published")
-    page_unpublished.connect(_bump_on_signal, dispatch_uid="seo_cache_page_unpublished")
-    post_page_move.connect(_bump_on_signal, dispatch_uid="seo_cache_page_moved")
-    post_delete.connect(_bump_on_page_delete, dispatch_uid="seo_cache_page_deleted")
-    for model in (Author, Category, Site, SeoSettings, SiteSettings):
-        on_save = (
-            _bump_on_settings_save if model in (SeoSettings, SiteSettings) else _bump_on_signal
-        )
-        post_save.connect(
-            on_save, sender=model, dispatch_uid=f"seo_cache_{model._meta.label_lower}_saved"
-        )
-        post_delete.connect(
-            _bump_on_signal,
-            sender=model,
-            dispatch_uid=f"seo_cache_{model._meta.label_lower}_deleted",
-        )

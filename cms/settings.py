@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "serving",
     "blog",
     "api",
+    # Before django_tasks_db: its `db_worker` command adds the recovery of abandoned tasks.
+    "propagation",
+    "django_tasks",
+    "django_tasks_db",
     "wagtailseo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -329,7 +333,7 @@ SEO_SITEMAP_LIMIT = env.int("SEO_SITEMAP_LIMIT", default=10_000)
 # https://docs.djangoproject.com/en/5.2/ref/contrib/syndication/
 SEO_FEED_ITEMS = env.int("SEO_FEED_ITEMS", default=20)
 # Seconds a rendered sitemap/feed/robots.txt stays in the cache; a publish, unpublish, move
-# or delete refreshes them at once (blog/seo_cache.py).
+# or delete refreshes them once it commits (blog/seo_surfaces.py, cache tags).
 # https://docs.djangoproject.com/en/5.2/topics/cache/#the-low-level-cache-api
 SEO_CACHE_TIMEOUT = env.int("SEO_CACHE_TIMEOUT", default=3600)
 # Cache-Control max-age of those responses for browsers and the CDN.
@@ -362,6 +366,11 @@ API_CACHE_VERSION = env.str("API_CACHE_VERSION", default="1")
 # API_CACHE_BREAKER_COOLDOWN seconds, then one request probes Redis again.
 API_CACHE_BREAKER_THRESHOLD = env.int("API_CACHE_BREAKER_THRESHOLD", default=1)
 API_CACHE_BREAKER_COOLDOWN = env.float("API_CACHE_BREAKER_COOLDOWN", default=5.0)
+# Single flight (cachetags/flight.py): a miss is computed by one request across pods; the
+# others serve the stale copy or wait up to API_CACHE_FLIGHT_WAIT seconds for the fresh
+# one. A claim expires after API_CACHE_FLIGHT_TTL seconds (its holder died).
+API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
+API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
 if REDIS_URL:
     CACHES["api"] = {
         **CACHES["default"],
@@ -393,6 +402,10 @@ CACHES["renditions"] = {
 API_HTTP_MAX_AGE = env.int("API_HTTP_MAX_AGE", default=0)
 API_HTTP_S_MAXAGE = env.int("API_HTTP_S_MAXAGE", default=60)
 API_HTTP_STALE_WHILE_REVALIDATE = env.int("API_HTTP_STALE_WHILE_REVALIDATE", default=30)
+# Header that carries a cacheable response's cache tags (cachetags/vocabulary.py):
+# `Cache-Tag` (Cloudflare, Akamai; comma-separated) or `Surrogate-Key` (Fastly;
+# space-separated). https://www.fastly.com/documentation/reference/http/http-headers/Surrogate-Key/
+CACHE_TAG_HEADER = env.str("CACHE_TAG_HEADER", default="Cache-Tag")
 
 # CDN purge on publish through wagtail.contrib.frontend_cache (CloudFront, or any HTTP
 # cache that accepts PURGE). Credentials come from the AWS default chain (IRSA on EKS).
@@ -412,6 +425,38 @@ if FRONTEND_CACHE_PURGE_URL:
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": FRONTEND_CACHE_PURGE_URL,
     }
+
+# ---------------------------------------------------------------------------------------
+# Tasks and change propagation (propagation/): the outbox, the worker, webhooks
+# ---------------------------------------------------------------------------------------
+# `database` (production): tasks are rows written in the change's own transaction
+# (django-tasks-db) and run by `manage.py db_worker`, Wagtail's search and reference index
+# updates included. `immediate` (the embedded default): tasks run in the process, events
+# once their change has committed; no worker to start.
+# https://github.com/RealOrangeOne/django-tasks-db
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# A task RUNNING for longer than this is taken back by the next worker that starts (its
+# worker died); longer than any task runs (WEBHOOK_TIMEOUT times the endpoints).
+TASKS_LEASE_SECONDS = env.float("TASKS_LEASE_SECONDS", default=300.0)
+# Webhooks (Standard Webhooks): endpoints are managed in the admin or with
+# `manage.py webhook_endpoint`. Loopback and private addresses are refused unless this is
+# set (development, tests); link-local and metadata addresses always are.
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_BACKOFF_BASE = env.float("WEBHOOK_BACKOFF_BASE", default=5.0)
+WEBHOOK_BACKOFF_CAP = env.float("WEBHOOK_BACKOFF_CAP", default=3600.0)
+WEBHOOK_ENDPOINT_FAILURES_MAX = env.int("WEBHOOK_ENDPOINT_FAILURES_MAX", default=50)
+WEBHOOK_RESPONSE_BYTES_MAX = env.int("WEBHOOK_RESPONSE_BYTES_MAX", default=4096)
 
 # Optional read replica for anonymous API reads (api/routing.py); writes, the admin and
 # previews use the primary. Within DATABASE_REPLICA_LAG seconds of a change to what a

@@ -106,10 +106,20 @@ def manifests_of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
 
 
 def manifest_one(manifests: list[Manifest], kind: str, name: str | None = None) -> Manifest:
-    """The single object of a kind (and name); fails loudly when absent or ambiguous."""
+    """The single object of a kind (and name); fails loudly when absent or ambiguous.
+
+    Without a name, the web component's object: the task worker has its own Deployment
+    and PodDisruptionBudget (component ``worker``)."""
     found = [m for m in manifests_of_kind(manifests, kind) if name is None or m.name == name]
+    if name is None:
+        found = [m for m in found if _component(m) != "worker"]
     assert len(found) == 1, f"expected one {kind} {name or ''}, found {[m.name for m in found]}"
     return found[0]
+
+
+def _component(manifest: Manifest) -> str:
+    labels = manifest.doc.get("metadata", {}).get("labels") or {}
+    return labels.get("app.kubernetes.io/component", "")
 
 
 def pod_specs(manifests: list[Manifest]) -> list[tuple[Manifest, dict[str, Any]]]:

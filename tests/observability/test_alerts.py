@@ -36,6 +36,9 @@ REQUIRED_ALERTS = {
     "BlogApiTargetDown",
     "BlogApiCacheErrors",  # Redis errors absorbed for too long
     "BlogApiScheduledPublishingStale",  # publish_scheduled stopped succeeding
+    "BlogApiOutboxStale",  # change propagation: the outbox waits
+    "BlogApiWebhookEndpointFailing",
+    "BlogApiWorkerAbsent",
 }
 # The SRE workbook's burn rates: (factor, long window, short window, severity).
 BURN_TIERS = {

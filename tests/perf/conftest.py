@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from api import caching
+from cachetags import store, tokens
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +17,11 @@ def _fresh_api_cache():
     """Every test starts with a closed breaker and nothing pending (the root conftest
     empties every cache alias; clearing one here again would flush the shared Redis
     database after the root fixture primed it)."""
-    caching.breaker.reset()
-    caching._pending_tags.clear()
+    store.breaker.reset()
+    tokens.tokens_pending_discard()
     yield
-    caching.breaker.reset()
-    caching._pending_tags.clear()
+    store.breaker.reset()
+    tokens.tokens_pending_discard()
 
 
 @pytest.fixture

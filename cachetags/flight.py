@@ -1,0 +1,56 @@
+"""Single flight: a cache miss is computed once across processes and pods, via Redis.
+
+After a publish, a deploy that changes ``API_CACHE_VERSION`` or a Redis flush, every
+request for a hot URL misses at once; without coordination fifty concurrent requests
+compute the same response fifty times. The first to miss claims the key (``SET NX`` with a
+short expiry, so a claimant that dies frees it); the others serve the entry's *stale*
+copy (the last response stored for the same request, under older tokens) while the
+claimant refreshes it (stale-while-revalidate inside Redis), or, with no stale copy, wait
+up to ``API_CACHE_FLIGHT_WAIT`` seconds for the fresh entry and compute it themselves
+after that. Without Redis (an outage, the breaker open) every request computes, as before.
+https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
+"""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+
+from cachetags.store import UNAVAILABLE, store_cache, store_call
+
+POLL_SECONDS = 0.02
+
+
+def _claim_key(key: str) -> str:
+    return f"flight:{key}"
+
+
+def flight_claim(*, key: str) -> bool:
+    """Whether this caller computes ``key`` (``True`` too when the cache is unavailable)."""
+    cache = store_cache()
+    claimed = store_call(
+        lambda: cache.add(_claim_key(key), 1, timeout=settings.API_CACHE_FLIGHT_TTL)
+    )
+    return claimed is UNAVAILABLE or bool(claimed)
+
+
+def flight_release(*, key: str) -> None:
+    cache = store_cache()
+    store_call(lambda: cache.delete(_claim_key(key)))
+
+
+def flight_wait(*, key: str, found: Callable[[object], bool]) -> object | None:
+    """The entry under ``key`` once another caller stored it, polling until
+    ``API_CACHE_FLIGHT_WAIT`` seconds have passed or its claim is gone; ``None`` then."""
+    cache = store_cache()
+    deadline = time.monotonic() + settings.API_CACHE_FLIGHT_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        values = store_call(lambda: cache.get_many([key, _claim_key(key)]))
+        if values is UNAVAILABLE:
+            return None
+        if key in values and found(values[key]):
+            return values[key]
+        if _claim_key(key) not in values:
+            return None  # the claimant gave up (an error, a non-cacheable answer)
+    return None

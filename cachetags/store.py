@@ -1,0 +1,63 @@
+"""The cache alias every tagged entry lives in, behind a circuit breaker.
+
+It is the ``api`` alias, whose errors are not swallowed (the default alias ignores them),
+so the breaker sees them: after ``API_CACHE_BREAKER_THRESHOLD`` consecutive errors (or
+socket timeouts, when Redis accepts connections and never answers) the cache is skipped for
+``API_CACHE_BREAKER_COOLDOWN`` seconds and callers compute from the database. The cache is
+never required to answer.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import BaseCache, InvalidCacheBackendError
+
+from serving.circuit_breaker import CircuitBreaker
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "api"
+
+# Unnamed, so silent: the Redis client's own breaker (serving.redis_breaker) logs an outage
+# once per process; a line per failed call here would repeat it every cooldown.
+breaker = CircuitBreaker(
+    threshold=getattr(settings, "API_CACHE_BREAKER_THRESHOLD", 1),
+    cooldown=getattr(settings, "API_CACHE_BREAKER_COOLDOWN", 5.0),
+)
+
+
+class Unavailable:
+    """The answer of ``store_call`` when the cache could not be asked (falsy)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNAVAILABLE"
+
+
+UNAVAILABLE = Unavailable()
+
+
+def store_cache() -> BaseCache:
+    """The ``api`` alias; the default cache where a configuration has no such alias."""
+    try:
+        return caches[CACHE_ALIAS]
+    except InvalidCacheBackendError:
+        return caches[DEFAULT_CACHE_ALIAS]
+
+
+def store_call(operation: Callable[[], object]) -> object:
+    """Run one cache operation behind the breaker; ``UNAVAILABLE`` when it cannot."""
+    if not breaker.allow():
+        return UNAVAILABLE
+    try:
+        result = operation()
+    except Exception:  # any client, connection or timeout error: degrade, never break
+        logger.warning("Cache unavailable; computing from the database", exc_info=True)
+        breaker.record_failure()
+        return UNAVAILABLE
+    breaker.record_success()
+    return result

@@ -1,0 +1,117 @@
+"""One generation token per tag, in Redis.
+
+An entry's key hashes the tokens of the tags it depends on, *read before it is computed*.
+Replacing a tag's token (after the change has committed: ``cachetags.commit``) makes the
+next read compute a new key and miss; an entry computed from data read before that commit
+can only be stored under the old key, which nobody reads again. Replacing one key is O(1)
+and leaves the stale entries to expire, where deleting them would need a scan of Redis.
+
+Tokens that could not reach Redis (an outage) are kept in the process and written before
+the cache is read again, so an outage never leaves a stale entry valid afterwards.
+Pattern: https://docs.djangoproject.com/en/5.2/topics/cache/#cache-versioning
+"""
+
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+
+from cachetags.store import UNAVAILABLE, store_cache, store_call
+
+# Tokens are set in chunks so one huge fan-out never builds one giant command.
+TAG_CHUNK = 1000
+
+_pending_lock = threading.Lock()
+_pending_tags: set[str] = set()
+
+
+def _token_key(tag: str) -> str:
+    return f"gen:{tag}"
+
+
+def _token_new() -> str:
+    """A fresh token; it starts with its creation time (for a read replica's lag)."""
+    return f"{time.time():.6f}-{secrets.token_hex(6)}"
+
+
+def _token_time(token: str) -> float:
+    try:
+        return float(token.split("-", 1)[0])
+    except ValueError:
+        return 0.0
+
+
+def tokens_get(*, tags: Iterable[str]) -> dict[str, str] | None:
+    """The current token of each tag (made on first use); ``None`` when Redis is unavailable."""
+    tags = list(tags)
+    if not tokens_pending_flush():
+        return None
+    cache = store_cache()
+    keys = {_token_key(t): t for t in tags}
+
+    def read() -> dict[str, str]:
+        found = cache.get_many(list(keys))
+        missing = [k for k in keys if k not in found]
+        if missing:
+            # A tag never replaced (or evicted) gets a fresh token, never a reused default,
+            # so an old entry can never become valid again.
+            for key in missing:
+                cache.add(key, _token_new(), timeout=None)
+            found.update(cache.get_many(missing))
+        return {keys[k]: v for k, v in found.items()}
+
+    result = store_call(read)
+    if result is UNAVAILABLE or len(result) != len(keys):
+        return None
+    return result
+
+
+def tokens_replace(*, tags: Iterable[str]) -> None:
+    """Replace the tokens of ``tags``: every entry that depends on one of them misses.
+
+    Call it once the change has committed (``cachetags.commit`` does). When Redis cannot be
+    reached the tags are kept and replayed before the cache is read again.
+    """
+    tags = set(tags)
+    if not tags:
+        return
+    with _pending_lock:
+        _pending_tags.update(tags)
+    tokens_pending_flush()
+
+
+def tokens_pending() -> frozenset[str]:
+    """Tags whose replacement is still waiting for Redis."""
+    with _pending_lock:
+        return frozenset(_pending_tags)
+
+
+def tokens_pending_discard() -> None:
+    """Forget the waiting replacements (a test's fresh start; a cache that was flushed)."""
+    with _pending_lock:
+        _pending_tags.clear()
+
+
+def tokens_pending_flush() -> bool:
+    """Write the pending replacements; ``True`` when none is left."""
+    with _pending_lock:
+        if not _pending_tags:
+            return True
+        tags = sorted(_pending_tags)
+    cache = store_cache()
+    token = _token_new()
+    for start in range(0, len(tags), TAG_CHUNK):
+        chunk = tags[start : start + TAG_CHUNK]
+        mapping = {_token_key(t): token for t in chunk}
+        if store_call(lambda m=mapping: cache.set_many(m, timeout=None)) is UNAVAILABLE:
+            return False
+        with _pending_lock:
+            _pending_tags.difference_update(chunk)
+    return True
+
+
+def tokens_older_than(*, tokens: dict[str, str], seconds: float) -> bool:
+    """Whether every token was made at least ``seconds`` ago (a read replica has caught up
+    with the changes they stand for)."""
+    now = time.time()
+    return all(now - _token_time(token) >= seconds for token in tokens.values())

@@ -1,0 +1,54 @@
+"""No stampedes: a miss is computed by one request; the others get the stale copy while it
+refreshes, or wait for the fresh one (``cachetags.flight``)."""
+
+from django.test import override_settings
+
+from api.caching import api_cache_key, api_cache_tags_for_path
+from cachetags.commit import tags_invalidate_now
+from cachetags.flight import flight_claim, flight_release
+from cachetags.tokens import tokens_get
+
+from .conftest import free_port, redis_cache_settings
+
+LISTING = "/api/v2/pages/?type=blog.BlogPostPage"
+
+
+def _key_now(rf, path: str) -> str:
+    """The response-cache key a request for ``path`` computes now."""
+    request = rf.get(path)
+    _endpoint, tags = api_cache_tags_for_path(path=request.path_info)
+    return api_cache_key(request=request, generations=tokens_get(tags=tags), representation="json")
+
+
+def test_while_another_request_refreshes_a_changed_listing_the_stale_copy_is_served(
+    client, rf, posts, django_assert_num_queries
+):
+    warm = client.get(LISTING)
+    tags_invalidate_now(tags=["ep:pages"])  # a publish elsewhere
+    key = _key_now(rf, LISTING)
+    assert flight_claim(key=key)  # another worker is computing the fresh listing
+    with django_assert_num_queries(0):
+        stale = client.get(LISTING)
+    assert stale["X-Cache"] == "stale"
+    assert stale.content == warm.content
+    assert stale["Cache-Tag"] == "all,ep:pages"
+    flight_release(key=key)
+    fresh = client.get(LISTING)
+    assert fresh["X-Cache"] == "miss"
+    assert client.get(LISTING)["X-Cache"] == "hit"
+
+
+def test_a_claim_left_by_a_dead_request_only_delays_the_next_one(client, rf, posts, settings):
+    settings.API_CACHE_FLIGHT_WAIT = 0.2
+    key = _key_now(rf, LISTING)
+    assert flight_claim(key=key)  # claimed, never released, no stale copy
+    response = client.get(LISTING)
+    assert response.status_code == 200
+    assert response["X-Cache"] == "miss"  # computed after the bounded wait
+
+
+def test_without_redis_every_request_computes_and_nothing_fails(client, posts):
+    with override_settings(CACHES=redis_cache_settings(port=free_port())):
+        responses = [client.get(LISTING) for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert all(r["X-Cache"] == "miss" for r in responses)

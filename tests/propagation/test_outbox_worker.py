@@ -1,0 +1,172 @@
+"""The outbox on the database backend, delivered by the real worker (``manage.py db_worker``)
+in its own process. These need a database another process can open: PostgreSQL
+(``DATABASE_URL``); the embedded SQLite test database lives in this process's memory."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from propagation.models import WebhookDelivery
+
+from .conftest import endpoint_add
+
+REPO = Path(__file__).resolve().parents[2]
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+needs_postgres = pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="the worker runs in another process: needs PostgreSQL (DATABASE_URL)",
+)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the database backend, as in production (``TASKS_BACKEND=database``)."""
+    settings.TASKS = DATABASE_BACKEND
+    from propagation.events import tasks_are_transactional
+
+    assert tasks_are_transactional()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def events_queued() -> list[str]:
+    """Types of the outbox events waiting for the worker."""
+    rows = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path="propagation.tasks.event_propagate"
+    )
+    return sorted(row.args_kwargs["kwargs"]["event"]["type"] for row in rows)
+
+
+def worker_start(*, tmp_path: Path, lease: str = "300", batch: bool = False, **extra: str):
+    """``manage.py db_worker`` on this test's database; its output in a file."""
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TASKS_BACKEND": "database",
+        "TASKS_LEASE_SECONDS": lease,
+        "WEBHOOK_ALLOW_PRIVATE_URLS": "1",
+        "WEBHOOK_TIMEOUT": "60",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")
+    args = ["--no-reload", "--no-startup-delay", "--interval", "0.1"]
+    if batch:
+        args.append("--batch")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", *args],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_event_is_written_in_the_changes_transaction_and_a_rollback_writes_nothing(
+    database_tasks, receiver, author
+):
+    endpoint_add(url=receiver.url, events="snippet.changed")
+    DBTaskResult.objects.all().delete()  # what the fixtures' saves enqueued
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        author.save()
+        assert events_queued() == ["cache.invalidated", "snippet.changed"]
+        raise Rollback
+    assert DBTaskResult.objects.count() == 0
+    with transaction.atomic():
+        author.save()
+    assert events_queued() == ["cache.invalidated", "snippet.changed"]
+    # Wagtail's own background work (the reference index) waits for the same worker.
+    paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert "wagtail.tasks.update_reference_index_task" in paths
+    assert receiver.received == []  # nothing is delivered from the editor's request
+
+
+@needs_postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_delivers_and_killing_it_mid_delivery_loses_nothing(
+    database_tasks, receiver, author, tmp_path
+):
+    DBTaskResult.objects.all().delete()  # what the fixtures' saves enqueued
+    _id, receiver.secret = endpoint_add(url=receiver.url, events="snippet.changed")
+    receiver.script = [("sleep", 60)]  # the first attempt hangs until the worker dies
+    author.save()  # committed: the outbox holds the event
+    first = worker_start(tmp_path=tmp_path)
+    try:
+        receiver.wait_for(1, timeout=60)
+        assert len(receiver.received) == 1
+        os.killpg(first.pid, signal.SIGKILL)  # no graceful shutdown: the task stays RUNNING
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count() == 1
+    assert not WebhookDelivery.objects.filter(status="delivered").exists()
+    second = worker_start(tmp_path=tmp_path, lease="0", batch=True)
+    assert second.wait(timeout=120) == 0
+    snippet = [r for r in receiver.received if r.event and r.event["type"] == "snippet.changed"]
+    assert len(snippet) == 2
+    assert all(r.verified for r in snippet)
+    assert snippet[0].headers["webhook-id"] == snippet[1].headers["webhook-id"]
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered"
+    assert delivery.webhook_id == snippet[1].headers["webhook-id"]
+
+
+@needs_postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_attempt_is_retried_by_the_worker_after_its_backoff(
+    database_tasks, receiver, author, tmp_path
+):
+    DBTaskResult.objects.all().delete()  # what the fixtures' saves enqueued
+    _id, receiver.secret = endpoint_add(url=receiver.url, events="snippet.changed")
+    receiver.script = [502]
+    author.save()
+    heartbeat = tmp_path / "heartbeat"
+    port = str(_free_port())
+    worker = worker_start(
+        tmp_path=tmp_path, WORKER_HEARTBEAT_FILE=str(heartbeat), WORKER_METRICS_PORT=port
+    )
+    try:
+        receiver.wait_for(2, timeout=90)
+        time.sleep(0.5)  # the delivery's row is saved just after the receiver answers
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read()
+        metrics = metrics.decode()
+        assert 'blog_webhook_deliveries{status="delivered"} 1.0' in metrics
+        assert "blog_outbox_oldest_age_seconds" in metrics
+        assert 'blog_webhook_attempts_total{endpoint="' in metrics
+        assert time.time() - heartbeat.stat().st_mtime < 5  # the loop is alive
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered"
+    first, second = delivery.attempt_log.all()
+    assert (first.status_code, second.status_code) == (502, 200)
+    assert first.backoff_seconds is not None
+    # The retry waited at least its backoff (run_after), measured by the attempts' times.
+    assert (second.started_at - first.started_at).total_seconds() >= first.backoff_seconds
