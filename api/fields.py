@@ -61,7 +61,18 @@ class FrontendPathField(ContextField):
 class ImageField(ContextField):
     """An image with renditions; ``null`` when unset. Example: ``featured_image``."""
 
-    sub_fields = ("id", "title", "alt", "width", "height", "renditions")
+    sub_fields = (
+        "id",
+        "title",
+        "alt",
+        "width",
+        "height",
+        "download_url",
+        "focal_point",
+        "srcset",
+        "placeholder",
+        "renditions",
+    )
 
     def to_representation(self, instance):
         image = getattr(instance, self.field_name)
@@ -186,11 +197,12 @@ class ImageAltField(ContextField):
         return image_alt(image=image)
 
 
-class ImageRenditionsField(ContextField):
-    """``renditions`` of an image: ``{name: {"url", "width", "height"}}``."""
+class ImagePartField(ContextField):
+    """One part of an image's representation on ``/api/v2/images/``, named as the field:
+    ``renditions``, ``srcset``, ``placeholder``, ``focal_point`` or ``download_url``."""
 
     def to_representation(self, image):
-        return image_representation(image=image)["renditions"]
+        return image_representation(image=image)[self.field_name]
 
 
 class RichTextHtmlField(ContextField):

@@ -40,6 +40,7 @@ from wagtail.signals import post_page_move
 from wagtailseo.models import SeoSettings
 
 from api.caching import api_cache_tags_invalidate
+from blog.images import image_renditions_ready
 from blog.models import (
     Author,
     BlogPostAuthor,
@@ -280,6 +281,8 @@ def signal_receivers_connect() -> None:
         post_save.connect(page_saved, sender=model, dispatch_uid=f"{uid}.page.save.{model}")
         pre_delete.connect(page_deleting, sender=model, dispatch_uid=f"{uid}.page.del.{model}")
     post_page_move.connect(page_moved, dispatch_uid=f"{uid}.page.move")
+    # Responses that showed an original until its renditions were made.
+    image_renditions_ready.connect(image_changed, dispatch_uid=f"{uid}.image.renditions")
     settings_models = [
         m for m in apps.get_models() if issubclass(m, BaseSiteSetting | BaseGenericSetting)
     ]

@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtailseo.models import SeoSettings
 
-from api.renditions import EXTRA_SPECS, RENDITION_SPECS
+from api.renditions import PREFETCH_SPECS
 from api.richtext import References, Resolved, richtext_references
 from api.streamfield import body_references, link_blocks_references
 from blog.models import BlogPostAuthor, BlogPostPage, SiteSettings
@@ -116,7 +116,8 @@ def references_resolve(*, refs: References, visible_pages: QuerySet) -> Resolved
         images = (
             get_image_model()
             .objects.filter(pk__in=refs.image_ids)
-            .prefetch_renditions(*RENDITION_SPECS.values(), *EXTRA_SPECS)
+            .select_related("placeholder")
+            .prefetch_renditions(*PREFETCH_SPECS)
         )
         resolved.images = {image.pk: image for image in images}
     if refs.embed_urls:

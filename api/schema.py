@@ -135,6 +135,32 @@ SCHEMAS = {
         {"url": URL, "width": INTEGER, "height": INTEGER}, required=["url", "width", "height"]
     ),
     "Renditions": IMAGE_RENDITIONS,
+    "SrcsetEntry": _object(
+        {
+            "url": URL,
+            "width": INTEGER,
+            "height": INTEGER,
+            "format": {"type": "string", "examples": ["avif", "webp", "jpeg"]},
+        },
+        required=["url", "width", "height", "format"],
+    ),
+    "FocalPoint": {
+        **_object(
+            {"x": INTEGER, "y": INTEGER, "width": INTEGER, "height": INTEGER},
+            required=["x", "y", "width", "height"],
+        ),
+        "description": "The editor's focal point in original pixels (centre and size).",
+    },
+    "Placeholder": {
+        **_object(
+            {
+                "blurhash": {"type": "string", "description": "https://blurha.sh (4x3)."},
+                "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+            },
+            required=["blurhash", "color"],
+        ),
+        "description": "Painted while the image loads: a blurhash and the dominant colour.",
+    },
     "Image": {
         **_object(
             {
@@ -143,11 +169,24 @@ SCHEMAS = {
                 "alt": STRING,
                 "width": INTEGER,
                 "height": INTEGER,
+                "download_url": {**URL, "description": "The original file (absolute)."},
+                "focal_point": _nullable(_ref("FocalPoint")),
+                "srcset": {
+                    "type": "array",
+                    "items": _ref("SrcsetEntry"),
+                    "minItems": 1,
+                    "description": "Widths 320/640/960/1280/1920 up to the original's, each "
+                    "in AVIF (where the server's Pillow encodes it), WebP and JPEG; until "
+                    "they are made, one entry: the original.",
+                },
+                "placeholder": _nullable(_ref("Placeholder")),
                 "renditions": _ref("Renditions"),
             }
         ),
-        "description": "An image with ready-made renditions: thumbnail (fill 400x300), "
-        "medium (max 800x800), large (max 1600x1600), social (fill 1200x630).",
+        "description": "An image with a srcset, a placeholder and named renditions: thumbnail "
+        "(fill 400x300), square (fill 400x400, close to the focal point: avatars), medium "
+        "(max 800x800), large (max 1600x1600), social (fill 1200x630). Crops keep the "
+        "focal point in frame. A rendition not made yet points at the original.",
     },
     "Link": LINK,
     "Author": _object(
@@ -243,11 +282,7 @@ SCHEMAS = {
             "type": STRING,
             "detail_url": URL,
             "tags": {"type": "array", "items": STRING},
-            "download_url": {
-                "type": "string",
-                "description": "The original file: a path on this service, or an absolute "
-                "URL when media is on S3/CloudFront.",
-            },
+            "download_url": {**URL, "description": "The original file (absolute)."},
         }
     ),
     "MediaItem": _object(
@@ -258,6 +293,9 @@ SCHEMAS = {
             "width": INTEGER,
             "height": INTEGER,
             "alt": STRING,
+            "focal_point": _nullable(_ref("FocalPoint")),
+            "srcset": {"type": "array", "items": _ref("SrcsetEntry"), "minItems": 1},
+            "placeholder": _nullable(_ref("Placeholder")),
             "renditions": _ref("Renditions"),
         }
     ),

@@ -44,7 +44,7 @@ from api.fields import (
     FrontendUrlField,
     ImageAltField,
     ImageField,
-    ImageRenditionsField,
+    ImagePartField,
     LinkListField,
     ParentField,
     PostBodyField,
@@ -71,7 +71,7 @@ from api.prefetch import (
     render_context_build,
     site_seo_load,
 )
-from api.renditions import RENDITION_SPECS
+from api.renditions import PREFETCH_SPECS
 from api.selectors import (
     authors_with_post_counts,
     categories_with_post_counts,
@@ -672,12 +672,32 @@ class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
     body_fields = [
         *ImagesAPIViewSet.body_fields,
         APIField("alt", serializer=ImageAltField()),
-        APIField("renditions", serializer=ImageRenditionsField()),
+        APIField("focal_point", serializer=ImagePartField()),
+        APIField("srcset", serializer=ImagePartField()),
+        APIField("placeholder", serializer=ImagePartField()),
+        APIField("renditions", serializer=ImagePartField()),
     ]
-    listing_default_fields = [*ImagesAPIViewSet.listing_default_fields, "alt", "renditions"]
+    # ``download_url`` absolute, as documents' are (Wagtail's is the storage's, relative
+    # for media on local disk).
+    meta_fields = [
+        *(name for name in ImagesAPIViewSet.meta_fields if name != "download_url"),
+        APIField("download_url", serializer=ImagePartField()),
+    ]
+    listing_default_fields = [
+        *ImagesAPIViewSet.listing_default_fields,
+        "alt",
+        "srcset",
+        "placeholder",
+        "renditions",
+    ]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_renditions(*RENDITION_SPECS.values())
+        return (
+            super()
+            .get_queryset()
+            .select_related("placeholder")
+            .prefetch_renditions(*PREFETCH_SPECS)
+        )
 
 
 class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):

@@ -11,3 +11,10 @@ class BlogConfig(AppConfig):
         from blog.seo_surfaces import seo_cache_signals_connect
 
         seo_cache_signals_connect()
+
+        from django.db.models.signals import post_save
+        from wagtail.images import get_image_model
+
+        from blog.images import image_saved
+
+        post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="blog.image_saved")

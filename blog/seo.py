@@ -14,7 +14,6 @@ Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-dat
 
 from dataclasses import dataclass
 
-from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 from wagtailseo.models import SeoSettings, TwitterCard
 
@@ -25,15 +24,12 @@ from blog.frontend import (
     page_frontend_path,
     page_frontend_url,
 )
-from blog.images import image_renditions
+from blog.images import LOGO_SPEC, SOCIAL_IMAGE_SPEC, ImageFile, image_file_for
 from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
 TITLE_LENGTH = 60
-SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
-# Google: a logo that fits 600x60 px (https://developers.google.com/search/docs/appearance/structured-data/logo).
-LOGO_SPEC = "max-600x60|format-png"
 SCHEMA_CONTEXT = "https://schema.org"
 
 
@@ -70,12 +66,10 @@ def page_canonical_url(*, page) -> str:
     return (getattr(page, "canonical_url", "") or "").strip() or page_frontend_url(page=page)
 
 
-def _rendition(*, image, spec: str):
-    """The image's rendition, or None when its file is missing: metadata never breaks a page."""
-    try:
-        return image_renditions(image=image, specs=[spec])[spec]
-    except (SourceImageIOError, FileNotFoundError):
-        return None
+def _rendition(*, image, spec: str) -> ImageFile | None:
+    """The image's rendition (its original until the rendition is made), or None when its
+    file is missing: metadata never breaks a page."""
+    return image_file_for(image=image, spec=spec)
 
 
 def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> SocialImage | None:

@@ -651,4 +651,7 @@ AXES_VERBOSE = True
 # bombs); request bodies other than files bounded too.
 # https://docs.wagtail.org/en/7.4/reference/settings.html#images
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
+# Renditions (srcset, crops) and placeholders are made when an image is saved, never in a
+# read (blog/images.py). Off: only `manage.py image_renditions` makes them.
+IMAGE_RENDITIONS_ON_SAVE = env.bool("IMAGE_RENDITIONS_ON_SAVE", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
