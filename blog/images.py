@@ -78,9 +78,11 @@ def srcset_spec(*, width: int, image_format: str) -> str:
 
 
 def image_srcset_widths(*, image) -> list[int]:
-    """The srcset widths this image has: those up to its own width (at least one)."""
+    """The srcset widths this image has: those up to its own width. An image narrower
+    than the smallest gets that one, which keeps its own width (``width-N`` never
+    enlarges), so every spec is one ``prefetch_renditions`` knows."""
     widths = [width for width in SRCSET_WIDTHS if width <= image.width]
-    return widths or [image.width]
+    return widths or [SRCSET_WIDTHS[0]]
 
 
 def image_srcset_specs(*, image) -> list[tuple[str, int, str]]:
@@ -245,6 +247,7 @@ def image_derivatives_generate(*, image, notify: bool = False) -> int:
     if made or image_placeholder(image=image) is None:
         image_placeholder_generate(image=image, renditions=renditions)
     ImageRenditionRequest.objects.filter(image_id=image.pk).delete()
+    _recently_requested.pop(image.pk, None)
     if made and notify:
         image_renditions_ready.send(sender=type(image), instance=image)
     return len(made)
