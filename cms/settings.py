@@ -614,13 +614,20 @@ def _rate_limit(name: str, default: str) -> str | None:
 
 API_RATE_LIMIT = _rate_limit("API_RATE_LIMIT", "600/min")
 PREVIEW_RATE_LIMIT = _rate_limit("PREVIEW_RATE_LIMIT", "30/min")
+# Per API key (X-API-Key header) instead of per IP: SSR servers and build machines.
+API_KEY_RATE_LIMIT = _rate_limit("API_KEY_RATE_LIMIT", "6000/min")
 PREVIEW_PATH_PREFIX = "/api/v2/preview/"
 REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "serving.throttling.ClientIPRateThrottle",
         "serving.throttling.PreviewRateThrottle",
+        "serving.throttling.ApiKeyRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT, "preview": PREVIEW_RATE_LIMIT},
+    "DEFAULT_THROTTLE_RATES": {
+        "api": API_RATE_LIMIT,
+        "preview": PREVIEW_RATE_LIMIT,
+        "api_key": API_KEY_RATE_LIMIT,
+    },
     "EXCEPTION_HANDLER": "serving.throttling.api_exception_handler",
 }
 

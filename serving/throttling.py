@@ -7,6 +7,8 @@ viewset gets them without naming them:
 - ``PreviewRateThrottle`` (scope ``preview``, ``PREVIEW_RATE_LIMIT``): only requests under
   ``/api/v2/preview/``, whose tokens are worth guessing; a viewset may also list it in its
   own ``throttle_classes``.
+- ``ApiKeyRateThrottle`` (scope ``api_key``, ``API_KEY_RATE_LIMIT``): requests with a valid
+  ``X-API-Key`` (``api.keys``), counted per key instead of per IP; a bad key is a 401.
 
 Both key on ``serving.client_ip.client_ip_from_request``, never on DRF's own
 ``get_ident`` (which believes the whole ``X-Forwarded-For`` header when
@@ -75,6 +77,11 @@ class ClientIPRateThrottle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
+        if request_api_key(request=request) is not None:  # counted per key instead
+            return None
+        return self.client_ip_cache_key(request)
+
+    def client_ip_cache_key(self, request) -> str:
         return self.cache_format % {
             "scope": self.scope,
             "ident": client_ip_from_request(request=request),
@@ -94,7 +101,33 @@ class PreviewRateThrottle(ClientIPRateThrottle):
     def get_cache_key(self, request, view):
         if not request.path.startswith(settings.PREVIEW_PATH_PREFIX):
             return None
-        return super().get_cache_key(request, view)
+        return self.client_ip_cache_key(request)  # a key changes nothing for preview
+
+
+class ApiKeyRateThrottle(ClientIPRateThrottle):
+    """Limit requests with a valid ``X-API-Key`` per key (``API_KEY_RATE_LIMIT``)."""
+
+    scope = "api_key"
+
+    def get_rate(self):
+        # A rates table without this scope (one written before keys existed) keeps the
+        # setting's own value.
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        return rates[self.scope] if self.scope in rates else settings.API_KEY_RATE_LIMIT
+
+    def get_cache_key(self, request, view):
+        api_key = request_api_key(request=request)
+        if api_key is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"key-{api_key.pk}"}
+
+
+def request_api_key(*, request):
+    """The request's valid API key or None; ``api.keys.ApiKeyInvalid`` (401) for a bad one."""
+    # Imported here: this module is loaded by DRF's settings, before the apps are ready.
+    from api.keys import api_key_for_request
+
+    return api_key_for_request(request=request)
 
 
 def throttled_message(*, wait: float | None) -> str:
@@ -105,18 +138,26 @@ def throttled_message(*, wait: float | None) -> str:
 
 def request_throttle_check(*, request: HttpRequest) -> JsonResponse | None:
     """Run the API's default throttles on a request no view will see, e.g. a response-cache
-    hit; a 429 like DRF's (same buckets, message and ``Retry-After``), or None if allowed.
+    hit; a 429 like DRF's (same buckets, message and ``Retry-After``), a 401 for a bad
+    ``X-API-Key``, or None if allowed.
 
     Without this a flood of cached URLs would never be limited: cache hits return before
     DRF's view machinery, where throttles normally run.
     """
-    waits = [
-        throttle.wait()
-        for throttle in (
-            throttle_class() for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES
-        )
-        if not throttle.allow_request(request, None)
-    ]
+    from api.keys import ApiKeyInvalid
+
+    try:
+        waits = [
+            throttle.wait()
+            for throttle in (
+                throttle_class() for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES
+            )
+            if not throttle.allow_request(request, None)
+        ]
+    except ApiKeyInvalid as error:
+        response = JsonResponse({"message": str(error.detail)}, status=error.status_code)
+        patch_cache_control(response, no_store=True)
+        return response
     if not waits:
         return None
     wait = max((w for w in waits if w is not None), default=None)

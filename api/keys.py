@@ -1,0 +1,73 @@
+"""API keys: made, revoked and checked here (the model is ``api.models.ApiKey``).
+
+A request names its key in the ``X-API-Key`` header. A valid key moves the request from
+the per-IP limit (``API_RATE_LIMIT``) to the key's own (``API_KEY_RATE_LIMIT``): an SSR
+server or a build machine is one address for thousands of readers. A header with an
+unknown or revoked key is refused with 401, so a mistyped key fails loudly instead of
+silently falling back to the IP limit. Keys never reach the logs: the access and request
+logs name no request headers but the few they list, and nothing here logs the key.
+"""
+
+import hashlib
+import secrets
+
+from django.http import HttpRequest
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from api.models import ApiKey
+
+API_KEY_HEADER = "HTTP_X_API_KEY"
+KEY_PREFIX = "bk_"
+# Longer headers are refused without a lookup (a key is 46 characters).
+MAX_KEY_LENGTH = 100
+
+
+class ApiKeyInvalid(APIException):
+    """401 with ``{"message": ...}``; not DRF's ``AuthenticationFailed``, which DRF turns
+    into a 403 when the view has no authentication scheme to name."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "The X-API-Key header names no valid key (unknown or revoked)."
+    default_code = "invalid_api_key"
+
+
+def api_key_hash(*, key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_key_create(*, name: str) -> tuple[ApiKey, str]:
+    """A new key named ``name``; returns it with the key itself, which is not stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        name=name, prefix=key[: len(KEY_PREFIX) + 6], key_hash=api_key_hash(key=key)
+    )
+    return api_key, key
+
+
+def api_key_revoke(*, name: str) -> bool:
+    """Revoke the key named ``name``; False if there is none (or it was revoked already)."""
+    api_key = ApiKey.objects.filter(name=name, revoked=False).first()
+    if api_key is None:
+        return False
+    api_key.revoked = True
+    api_key.save()
+    return True
+
+
+def api_key_for_request(*, request: HttpRequest) -> ApiKey | None:
+    """The request's valid key, None without the header; raises ``ApiKeyInvalid`` for a
+    header that names no valid key. One indexed query per keyed request, kept on it."""
+    request = getattr(request, "_request", request)  # DRF's wrapper: keep it on Django's
+    if hasattr(request, "_api_key"):
+        return request._api_key
+    raw = request.META.get(API_KEY_HEADER)
+    api_key = None
+    if raw is not None:
+        if not raw.startswith(KEY_PREFIX) or len(raw) > MAX_KEY_LENGTH:
+            raise ApiKeyInvalid()
+        api_key = ApiKey.objects.filter(key_hash=api_key_hash(key=raw), revoked=False).first()
+        if api_key is None:
+            raise ApiKeyInvalid()
+    request._api_key = api_key
+    return api_key
