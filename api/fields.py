@@ -6,7 +6,7 @@ Composite fields accept nested selection (``fields=authors(name,slug)``); the vi
 the names against ``sub_fields`` and each field keeps only those keys.
 """
 
-from rest_framework.fields import Field
+from rest_framework.fields import DateTimeField, Field
 from wagtail.api.v2.serializers import PageParentField
 
 from api.renditions import image_alt, image_representation
@@ -163,6 +163,43 @@ class PostTagsField(ContextField):
     def to_representation(self, post):
         tags = sorted(post.tags.all(), key=lambda tag: (tag.name, tag.pk))
         return [_project(tag_representation(tag=tag), self.selected) for tag in tags]
+
+
+def related_post_representation(*, post) -> dict:
+    """A suggested post: a small card (its featured image loaded by ``api.prefetch``)."""
+    image = getattr(post, "featured_image", None) if post.featured_image_id else None
+    return {
+        "id": post.pk,
+        "title": post.title,
+        "html_url": page_frontend_url(page=post),
+        "html_path": page_frontend_path(page=post),
+        "publication_date": DateTimeField().to_representation(post.publication_date)
+        if post.publication_date
+        else None,
+        "intro": post.intro,
+        "featured_image": image_representation(image=image) if image is not None else None,
+    }
+
+
+class RelatedPostsField(ContextField):
+    """``related_posts``: editor-picked posts first, then the newest sharing a category
+    (``api.related``); the post itself never."""
+
+    sub_fields = (
+        "id",
+        "title",
+        "html_url",
+        "html_path",
+        "publication_date",
+        "intro",
+        "featured_image",
+    )
+
+    def to_representation(self, post):
+        return [
+            _project(related_post_representation(post=related), self.selected)
+            for related in self.render.related.get(post.pk, [])
+        ]
 
 
 class SeoField(ContextField):

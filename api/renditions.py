@@ -21,13 +21,13 @@ from blog.images import (
     ImageFile,
     image_original,
     image_placeholder,
-    image_renditions_stored,
     image_rendition_specs,
+    image_renditions_stored,
     image_srcset_specs,
     rendition_specs_all,
 )
 
-__all__ = ["RENDITION_SPECS", "PREFETCH_SPECS", "image_alt", "image_representation"]
+__all__ = ["PREFETCH_SPECS", "RENDITION_SPECS", "image_alt", "image_representation"]
 
 # Every spec an image's representation (and the SEO object's logo) may read.
 PREFETCH_SPECS = rendition_specs_all()

@@ -269,6 +269,13 @@ SCHEMAS = {
                 "categories": {"type": "array", "items": _ref("Category")},
                 "tags": {"type": "array", "items": _ref("Tag")},
                 "body": {"type": "array", "items": _ref("Block")},
+                "related_posts": {
+                    "type": "array",
+                    "items": _ref("RelatedPost"),
+                    "maxItems": 4,
+                    "description": "Editor-picked posts first, then the newest sharing a "
+                    "category; never the post itself.",
+                },
                 "seo": _ref("Seo"),
             }
         ),
@@ -276,6 +283,17 @@ SCHEMAS = {
         "(`blog.BlogPostPage`) have every field; nested objects may be narrowed with "
         "`fields=authors(name)`, so their keys are optional.",
     },
+    "RelatedPost": _object(
+        {
+            "id": ID,
+            "title": STRING,
+            "html_url": URL,
+            "html_path": STRING,
+            "publication_date": _nullable(DATETIME),
+            "intro": STRING,
+            "featured_image": _nullable(_ref("Image")),
+        }
+    ),
     "PageListing": _listing("Page"),
     "MediaMeta": _object(
         {

@@ -50,6 +50,7 @@ from api.fields import (
     PostBodyField,
     PostTagsField,
     RedirectLocationField,
+    RelatedPostsField,
     RichTextHtmlField,
     SeoField,
     SnippetUrlField,
@@ -184,6 +185,7 @@ POST_API_FIELDS = [
     APIField("categories", serializer=CategoriesField()),
     APIField("tags", serializer=PostTagsField()),
     APIField("body", serializer=PostBodyField()),
+    APIField("related_posts", serializer=RelatedPostsField()),
     APIField("seo", serializer=SeoField()),
 ]
 # Declared here rather than as ``api_fields`` on the models: ``blog`` never imports ``api``.

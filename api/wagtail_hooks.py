@@ -2,8 +2,8 @@
 
 from django.template.response import TemplateResponse
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import CreateView
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from api.keys import api_key_create
 from api.models import ApiKey

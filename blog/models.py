@@ -428,6 +428,9 @@ class ImagePlaceholder(models.Model):
     blurhash = models.CharField(max_length=64)
     color = models.CharField(max_length=7, help_text="The dominant colour, as #rrggbb.")
 
+    def __str__(self) -> str:
+        return f"{self.blurhash} {self.color}"
+
 
 class ImageRenditionRequest(models.Model):
     """An image a read found without some of its renditions: ``manage.py image_renditions``
@@ -437,3 +440,6 @@ class ImageRenditionRequest(models.Model):
         "wagtailimages.Image", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"image {self.image_id}"

@@ -113,7 +113,7 @@ class ApiKeyRateThrottle(ClientIPRateThrottle):
         # A rates table without this scope (one written before keys existed) keeps the
         # setting's own value.
         rates = api_settings.DEFAULT_THROTTLE_RATES
-        return rates[self.scope] if self.scope in rates else settings.API_KEY_RATE_LIMIT
+        return rates.get(self.scope, settings.API_KEY_RATE_LIMIT)
 
     def get_cache_key(self, request, view):
         api_key = request_api_key(request=request)

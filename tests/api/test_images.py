@@ -14,7 +14,6 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 
 import blog.images
-
 from blog.images import SRCSET_FORMATS
 from blog.models import ImagePlaceholder, ImageRenditionRequest
 
@@ -156,9 +155,7 @@ def test_a_read_never_makes_a_rendition_it_answers_with_the_original(api, settin
     assert data["placeholder"] is not None
 
 
-def test_the_seo_social_image_falls_back_to_the_original_until_made(
-    api, settings, make_post, db
-):
+def test_the_seo_social_image_falls_back_to_the_original_until_made(api, settings, make_post, db):
     settings.IMAGE_RENDITIONS_ON_SAVE = False
     image = _image(width=1000, height=500)
     post = make_post(title="Pictured", featured_image=image)

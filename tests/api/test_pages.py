@@ -41,7 +41,10 @@ def test_post_detail_has_every_field_ready_to_render(api, blog, image, document,
     assert featured["alt"] == "Test image"
     assert (featured["width"], featured["height"]) == (1600, 900)
     assert set(featured["renditions"]) == {"thumbnail", "square", "medium", "large", "social"}
-    assert (featured["renditions"]["square"]["width"], featured["renditions"]["square"]["height"]) == (400, 400)
+    assert (
+        featured["renditions"]["square"]["width"],
+        featured["renditions"]["square"]["height"],
+    ) == (400, 400)
     assert featured["renditions"]["social"]["width"] == 1200
     assert featured["renditions"]["social"]["height"] == 630
     assert featured["renditions"]["thumbnail"] == {

@@ -94,7 +94,8 @@ def test_a_key_never_unlocks_drafts_or_private_pages(client, site_tree, draft_po
     for page in (draft_post, private_post):
         assert client.get(f"/api/v2/pages/{page.pk}/", HTTP_X_API_KEY=key).status_code == 404
     preview = client.get(
-        "/api/v2/preview/", {"content_type": "blog.blogpostpage", "token": "x"},
+        "/api/v2/preview/",
+        {"content_type": "blog.blogpostpage", "token": "x"},
         HTTP_X_API_KEY=key,
     )
     assert preview.status_code in (400, 404)
