@@ -619,9 +619,10 @@ API_KEY_RATE_LIMIT = _rate_limit("API_KEY_RATE_LIMIT", "6000/min")
 PREVIEW_PATH_PREFIX = "/api/v2/preview/"
 REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
+        # First: it marks requests with a valid X-API-Key, which the per-IP limit skips.
+        "api.keys.ApiKeyRateThrottle",
         "serving.throttling.ClientIPRateThrottle",
         "serving.throttling.PreviewRateThrottle",
-        "serving.throttling.ApiKeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "api": API_RATE_LIMIT,

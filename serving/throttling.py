@@ -7,8 +7,11 @@ viewset gets them without naming them:
 - ``PreviewRateThrottle`` (scope ``preview``, ``PREVIEW_RATE_LIMIT``): only requests under
   ``/api/v2/preview/``, whose tokens are worth guessing; a viewset may also list it in its
   own ``throttle_classes``.
-- ``ApiKeyRateThrottle`` (scope ``api_key``, ``API_KEY_RATE_LIMIT``): requests with a valid
-  ``X-API-Key`` (``api.keys``), counted per key instead of per IP; a bad key is a 401.
+
+A throttle listed before them may count a request under another identity (``api.keys``:
+an ``X-API-Key``, per key at ``API_KEY_RATE_LIMIT``) by setting ``rate_limit_identity`` on
+it; the per-IP limit then skips it (preview's does not). It refuses a bad identity by
+raising ``ThrottleIdentityInvalid`` (401).
 
 Both key on ``serving.client_ip.client_ip_from_request``, never on DRF's own
 ``get_ident`` (which believes the whole ``X-Forwarded-For`` header when
@@ -24,7 +27,8 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_cache_control
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -77,7 +81,7 @@ class ClientIPRateThrottle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
-        if request_api_key(request=request) is not None:  # counted per key instead
+        if request_rate_limit_identity(request=request) is not None:  # counted there instead
             return None
         return self.client_ip_cache_key(request)
 
@@ -104,30 +108,19 @@ class PreviewRateThrottle(ClientIPRateThrottle):
         return self.client_ip_cache_key(request)  # a key changes nothing for preview
 
 
-class ApiKeyRateThrottle(ClientIPRateThrottle):
-    """Limit requests with a valid ``X-API-Key`` per key (``API_KEY_RATE_LIMIT``)."""
+class ThrottleIdentityInvalid(APIException):
+    """A request names an identity to be counted under (an API key) that is not valid:
+    401 with ``{"message": ...}``. Not DRF's ``AuthenticationFailed``, which DRF turns into
+    a 403 when the view has no authentication scheme to name."""
 
-    scope = "api_key"
-
-    def get_rate(self):
-        # A rates table without this scope (one written before keys existed) keeps the
-        # setting's own value.
-        rates = api_settings.DEFAULT_THROTTLE_RATES
-        return rates.get(self.scope, settings.API_KEY_RATE_LIMIT)
-
-    def get_cache_key(self, request, view):
-        api_key = request_api_key(request=request)
-        if api_key is None:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": f"key-{api_key.pk}"}
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "The credentials sent are not valid."
+    default_code = "invalid_identity"
 
 
-def request_api_key(*, request):
-    """The request's valid API key or None; ``api.keys.ApiKeyInvalid`` (401) for a bad one."""
-    # Imported here: this module is loaded by DRF's settings, before the apps are ready.
-    from api.keys import api_key_for_request
-
-    return api_key_for_request(request=request)
+def request_rate_limit_identity(*, request) -> str | None:
+    """The identity another throttle counts this request under, if any."""
+    return getattr(getattr(request, "_request", request), "rate_limit_identity", None)
 
 
 def throttled_message(*, wait: float | None) -> str:
@@ -139,13 +132,11 @@ def throttled_message(*, wait: float | None) -> str:
 def request_throttle_check(*, request: HttpRequest) -> JsonResponse | None:
     """Run the API's default throttles on a request no view will see, e.g. a response-cache
     hit; a 429 like DRF's (same buckets, message and ``Retry-After``), a 401 for a bad
-    ``X-API-Key``, or None if allowed.
+    identity (``X-API-Key``), or None if allowed.
 
     Without this a flood of cached URLs would never be limited: cache hits return before
     DRF's view machinery, where throttles normally run.
     """
-    from api.keys import ApiKeyInvalid
-
     try:
         waits = [
             throttle.wait()
@@ -154,7 +145,7 @@ def request_throttle_check(*, request: HttpRequest) -> JsonResponse | None:
             )
             if not throttle.allow_request(request, None)
         ]
-    except ApiKeyInvalid as error:
+    except ThrottleIdentityInvalid as error:
         response = JsonResponse({"message": str(error.detail)}, status=error.status_code)
         patch_cache_control(response, no_store=True)
         return response
