@@ -106,14 +106,25 @@ def _author_representation(*, author, resolved) -> dict:
         "bio": richtext_expand(html=author.bio or "", resolved=resolved),
         "avatar": image_representation(image=author.avatar) if author.avatar_id else None,
         "links": link_blocks_representation(stream=author.links, resolved=resolved),
-        "url": frontend_url(path=f"/authors/{author.slug}/"),
+        **taxonomy_urls(prefix="authors", slug=author.slug),
     }
 
 
 class AuthorsField(ContextField):
     """``authors``: in byline order, each with bio HTML, avatar and profile links."""
 
-    sub_fields = ("id", "name", "slug", "job_title", "bio", "avatar", "links", "url")
+    sub_fields = (
+        "id",
+        "name",
+        "slug",
+        "job_title",
+        "bio",
+        "avatar",
+        "links",
+        "url",
+        "html_url",
+        "html_path",
+    )
 
     def to_representation(self, post):
         return [
@@ -125,19 +136,28 @@ class AuthorsField(ContextField):
         ]
 
 
+def taxonomy_urls(*, prefix: str, slug: str) -> dict:
+    """Where an author, category or tag page lives on the frontend: ``html_url`` and
+    ``html_path`` as pages have them (``/tags/<slug>/``); ``url`` is the same as
+    ``html_url``, kept for clients written before."""
+    html_path = f"/{prefix}/{slug}/"
+    html_url = frontend_url(path=html_path)
+    return {"url": html_url, "html_url": html_url, "html_path": html_path}
+
+
 def category_representation(*, category) -> dict:
     return {
         "id": category.pk,
         "name": category.name,
         "slug": category.slug,
-        "url": frontend_url(path=f"/categories/{category.slug}/"),
+        **taxonomy_urls(prefix="categories", slug=category.slug),
     }
 
 
 class CategoriesField(ContextField):
     """``categories``: ``[{"id", "name", "slug", "url"}]`` ordered by name."""
 
-    sub_fields = ("id", "name", "slug", "url")
+    sub_fields = ("id", "name", "slug", "url", "html_url", "html_path")
 
     def to_representation(self, post):
         categories = sorted(post.categories.all(), key=lambda item: (item.name, item.pk))
@@ -149,16 +169,17 @@ class CategoriesField(ContextField):
 
 def tag_representation(*, tag) -> dict:
     return {
+        "id": tag.pk,
         "name": tag.name,
         "slug": tag.slug,
-        "url": frontend_url(path=f"/tags/{tag.slug}/"),
+        **taxonomy_urls(prefix="tags", slug=tag.slug),
     }
 
 
 class PostTagsField(ContextField):
     """``tags``: ``[{"name", "slug", "url"}]`` ordered by name (stock Wagtail: bare names)."""
 
-    sub_fields = ("name", "slug", "url")
+    sub_fields = ("id", "name", "slug", "url", "html_url", "html_path")
 
     def to_representation(self, post):
         tags = sorted(post.tags.all(), key=lambda tag: (tag.name, tag.pk))
@@ -259,14 +280,15 @@ class LinkListField(ContextField):
 
 
 class SnippetUrlField(ContextField):
-    """``url``: the snippet's page on the frontend, e.g. ``/authors/<slug>/``."""
+    """``url``, ``html_url`` or ``html_path`` (the field's name): the snippet's page on the
+    frontend, e.g. ``https://www.example.com/authors/<slug>/``."""
 
     def __init__(self, *, prefix: str, **kwargs):
         self.prefix = prefix
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        return frontend_url(path=f"/{self.prefix}/{instance.slug}/")
+        return taxonomy_urls(prefix=self.prefix, slug=instance.slug)[self.field_name]
 
 
 class RedirectLocationField(ContextField):
@@ -297,3 +319,11 @@ class ParentField(PageParentField):
         if parent is None or parent.depth != instance.depth - 1 or parent.depth < root.depth:
             return None
         return parent
+
+    def to_representation(self, value):
+        """Wagtail's ``{id, meta: {type, detail_url, html_url}, title}``, with ``html_url``
+        on the frontend (Wagtail's points at this backend's host) and ``html_path``."""
+        data = super().to_representation(value)
+        data["meta"]["html_url"] = page_frontend_url(page=value)
+        data["meta"]["html_path"] = page_frontend_path(page=value)
+        return data

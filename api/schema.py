@@ -199,10 +199,16 @@ SCHEMAS = {
             "avatar": _nullable(_ref("Image")),
             "links": {"type": "array", "items": _ref("Link")},
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
-    "Category": _object({"id": ID, "name": STRING, "slug": STRING, "url": URL}),
-    "Tag": _object({"name": STRING, "slug": STRING, "url": URL}),
+    "Category": _object(
+        {"id": ID, "name": STRING, "slug": STRING, "url": URL, "html_url": URL, "html_path": STRING}
+    ),
+    "Tag": _object(
+        {"id": ID, "name": STRING, "slug": STRING, "url": URL, "html_url": URL, "html_path": STRING}
+    ),
     "Block": {
         "description": "A body block; `type` says which `value` shape follows.",
         "oneOf": [
@@ -249,7 +255,14 @@ SCHEMAS = {
     "PageSummary": _object(
         {
             "id": ID,
-            "meta": _object({"type": STRING, "detail_url": URL, "html_url": _nullable(STRING)}),
+            "meta": _object(
+                {
+                    "type": STRING,
+                    "detail_url": URL,
+                    "html_url": {**URL, "description": "The page on the frontend."},
+                    "html_path": STRING,
+                }
+            ),
             "title": STRING,
         }
     ),
@@ -331,6 +344,8 @@ SCHEMAS = {
             "links": {"type": "array", "items": _ref("Link")},
             "post_count": {"type": "integer", "description": "Published, public posts."},
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "CategoryResource": _object(
@@ -342,6 +357,8 @@ SCHEMAS = {
             "description": STRING,
             "post_count": INTEGER,
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "TagResource": _object(
@@ -352,6 +369,8 @@ SCHEMAS = {
             "slug": STRING,
             "post_count": INTEGER,
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "RedirectResource": _object(
@@ -379,9 +398,41 @@ SCHEMAS = {
         },
         required=["site_name", "frontend_base_url", "tagline", "root_page", "menu"],
     ),
+    "PostsPage": {
+        **_object(
+            {
+                "meta": _object(
+                    {"total_count": INTEGER, "page": INTEGER, "pages": INTEGER},
+                    required=["total_count", "page", "pages"],
+                ),
+                "items": {"type": "array", "items": _ref("Page")},
+            },
+            required=["meta", "items"],
+        ),
+        "description": "One page of a post listing (`?page=N` in `html_path`), as cards.",
+    },
     "PathResult": {
         "oneOf": [
-            _object({"type": {"const": "page"}, "page": _ref("Page")}, required=["type", "page"]),
+            _object(
+                {"type": {"const": "page"}, "page": _ref("Page"), "posts": _ref("PostsPage")},
+                required=["type", "page"],
+            ),
+            *(
+                _object(
+                    {
+                        "type": {"const": kind},
+                        kind: _ref(resource),
+                        "posts": _ref("PostsPage"),
+                        "seo": _ref("Seo"),
+                    },
+                    required=["type", kind, "posts", "seo"],
+                )
+                for kind, resource in (
+                    ("tag", "TagResource"),
+                    ("category", "CategoryResource"),
+                    ("author", "AuthorResource"),
+                )
+            ),
             _object(
                 {
                     "type": {"const": "redirect"},
@@ -608,13 +659,14 @@ def api_schema() -> dict:
         ),
         "/api/v2/path/": _operation(
             "path_lookup",
-            "What lives at a frontend path: a page, a redirect, or 404",
+            "What lives at a frontend path: a page (a blog index with a page of its posts), "
+            "a tag, category or author page (with its posts and seo), a redirect, or 404",
             tag="pages",
             parameters=[
                 _param(
                     "html_path",
                     {"type": "string", "pattern": "^/", "maxLength": 2048},
-                    "",
+                    "The frontend path, e.g. `/blog/a-post/`, `/blog/?page=2`, `/tags/python/`.",
                     required=True,
                 ),
                 p["fields"],

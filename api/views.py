@@ -73,6 +73,7 @@ from api.prefetch import (
     site_seo_load,
 )
 from api.renditions import PREFETCH_SPECS
+from api.routes import html_path_split, posts_page, taxonomy_route, taxonomy_route_match
 from api.selectors import (
     authors_with_post_counts,
     categories_with_post_counts,
@@ -557,10 +558,36 @@ class PathViewSet(PagesViewSet):
     def path_view(self, request):
         if "html_path" not in self.params:
             raise BadRequestError("html_path is required")
-        html_path = self.params["html_path"]
+        html_path, page_number = html_path_split(html_path=self.params["html_path"])
+        taxonomy = taxonomy_route_match(path=html_path)
+        if taxonomy is not None:
+            prefix, slug = taxonomy
+            return Response(
+                taxonomy_route(
+                    request=request,
+                    pages_view=PagesViewSet,
+                    resource_view=TAXONOMY_VIEWSETS[prefix],
+                    prefix=prefix,
+                    slug=slug,
+                    page=page_number,
+                    site_name=self.site.site_name or settings.WAGTAIL_SITE_NAME,
+                )
+            )
         page = self.page_for_path(html_path)
         if page is not None:
-            return Response({"type": "page", "page": self.page_detail(page.specific)})
+            page = page.specific
+            data = {"type": "page", "page": self.page_detail(page)}
+            if isinstance(page, BlogIndexPage):
+                data["posts"] = posts_page(
+                    request=request,
+                    view_class=PagesViewSet,
+                    filters={"child_of": page.pk},
+                    page=page_number,
+                    per_page=page.posts_per_page,
+                )
+            elif page_number > 1:
+                raise Http404("only a blog index has more than one page")
+            return Response(data)
         redirect = redirect_for_path(
             site=self.site, html_path=html_path, visible_pages=self.public_pages
         )
@@ -787,6 +814,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         APIField("links", serializer=LinkListField()),
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="authors")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="authors")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="authors")),
     ]
     listing_default_fields = [
         "id",
@@ -798,6 +827,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "avatar",
         "post_count",
         "url",
+        "html_url",
+        "html_path",
     ]
 
     def get_queryset(self):
@@ -819,6 +850,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "description",
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="categories")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="categories")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="categories")),
     ]
     listing_default_fields = [
         "id",
@@ -829,6 +862,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "description",
         "post_count",
         "url",
+        "html_url",
+        "html_path",
     ]
 
     def get_queryset(self):
@@ -846,8 +881,13 @@ class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "slug",
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="tags")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="tags")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="tags")),
     ]
-    listing_default_fields = ["id", "type", "detail_url", "name", "slug", "post_count", "url"]
+    listing_default_fields = [
+        *("id", "type", "detail_url", "name", "slug", "post_count"),
+        *("url", "html_url", "html_path"),
+    ]
 
     def get_queryset(self):
         return tags_with_post_counts(visible_pages=self.public_pages)
@@ -886,3 +926,11 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 
     def render_context_for(self, objects):
         return redirects_context(site=self.site, redirects=objects, visible_pages=self.public_pages)
+
+
+# Frontend URL prefix → the endpoint that serves that taxonomy (``api.routes``).
+TAXONOMY_VIEWSETS = {
+    "tags": TagsViewSet,
+    "categories": CategoriesViewSet,
+    "authors": AuthorsViewSet,
+}

@@ -285,3 +285,50 @@ def page_seo(
         "twitter": twitter,
         "json_ld": [main_ld, page_breadcrumbs(page=page, ancestors=ancestors)],
     }
+
+
+def listing_seo(
+    *,
+    title: str,
+    description: str,
+    html_path: str,
+    site_name: str,
+    schema_type: str = "CollectionPage",
+) -> dict:
+    """The ``seo`` object of a page the frontend builds from a listing (a tag, category or
+    author page): the same keys as ``page_seo``, on the frontend's URL."""
+    canonical = frontend_url(path=html_path)
+    description = truncate_at_word(text=description, length=DESCRIPTION_LENGTH)
+    return {
+        "title": title,
+        "description": description,
+        "canonical_url": canonical,
+        "og": {
+            "type": "profile" if schema_type == "ProfilePage" else "website",
+            "title": title,
+            "description": description,
+            "url": canonical,
+            "site_name": site_name,
+            "image": None,
+            "image_width": None,
+            "image_height": None,
+            "image_alt": None,
+        },
+        "twitter": {
+            "card": TwitterCard.SUMMARY.value,
+            "title": title,
+            "description": description,
+            "image": None,
+            "image_alt": None,
+            "site": None,
+        },
+        "json_ld": [
+            {
+                "@context": SCHEMA_CONTEXT,
+                "@type": schema_type,
+                "name": title,
+                "description": description,
+                "url": canonical,
+            }
+        ],
+    }
