@@ -199,6 +199,12 @@ PAGE_API_FIELDS = {
     ],
     BlogPostPage: POST_API_FIELDS,
 }
+# Listing cards are lean: a composite field named without a nested selection shows these
+# keys only (``fields=authors(*)`` shows them all). Details show everything.
+LISTING_CARD_SELECTION = {
+    "authors": ["id", "name", "slug", "html_url", "html_path"],
+    "featured_image": ["id", "alt", "width", "height", "srcset", "placeholder"],
+}
 POST_LISTING_DEFAULT_FIELDS = [
     "publication_date",
     "excerpt",
@@ -305,6 +311,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 selection[name] = names
                 sub_fields = None
             config.append((name, negated, sub_fields))
+        if not show_details and not nested:
+            for name, keys in LISTING_CARD_SELECTION.items():
+                selection.setdefault(name, keys)
         serializer_class = super()._get_serializer_class(
             router, model, config, show_details=show_details, nested=nested
         )
