@@ -279,7 +279,8 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @classmethod
     def get_listing_default_fields(cls, model):
-        fields = super().get_listing_default_fields(model)
+        # ``html_path`` beside ``html_url``: what a frontend links a card with.
+        fields = [*super().get_listing_default_fields(model), "html_path"]
         if issubclass(model, BlogPostPage):
             fields += POST_LISTING_DEFAULT_FIELDS
         return fields

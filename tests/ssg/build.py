@@ -17,6 +17,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ENTRY_PATHS = ("/", "/blog/")
+
+
+def _path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[-1].partition("/")[2]
+
 
 @dataclass
 class BuildStats:
@@ -117,8 +123,8 @@ def site_build(*, base_url: str, out: Path | None = None, api_key: str | None = 
     api = base_url.rstrip("/") + "/api/v2"
     stats = BuildStats()
     site = _get(api=api, path="/site/", stats=stats, api_key=api_key)
-    queue = ["/"] + [item["url"].split("://", 1)[-1].split("/", 1)[-1] for item in site["menu"]]
-    queue = ["/" + path.lstrip("/") for path in queue]
+    # The frontend's own routes (the home page and the blog), then the editors' menu.
+    queue = [*ENTRY_PATHS, *(_path_of(item["url"]) for item in site["menu"])]
     seen: set[str] = set()
     while queue:
         path = queue.pop(0)
