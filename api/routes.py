@@ -136,7 +136,7 @@ def taxonomy_route(
         kind: resource,
         "posts": posts,
         "seo": listing_seo(
-            title=f"{title} – {site_name}" if site_name else title,
+            title=f"{title} | {site_name}" if site_name else title,
             description=description,
             html_path=html_path,
             site_name=site_name,
