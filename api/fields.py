@@ -6,7 +6,7 @@ Composite fields accept nested selection (``fields=authors(name,slug)``); the vi
 the names against ``sub_fields`` and each field keeps only those keys.
 """
 
-from rest_framework.fields import Field
+from rest_framework.fields import DateTimeField, Field
 from wagtail.api.v2.serializers import PageParentField
 
 from api.renditions import image_alt, image_representation
@@ -61,7 +61,18 @@ class FrontendPathField(ContextField):
 class ImageField(ContextField):
     """An image with renditions; ``null`` when unset. Example: ``featured_image``."""
 
-    sub_fields = ("id", "title", "alt", "width", "height", "renditions")
+    sub_fields = (
+        "id",
+        "title",
+        "alt",
+        "width",
+        "height",
+        "download_url",
+        "focal_point",
+        "srcset",
+        "placeholder",
+        "renditions",
+    )
 
     def to_representation(self, instance):
         image = getattr(instance, self.field_name)
@@ -100,14 +111,25 @@ def _author_representation(*, author, resolved) -> dict:
         "bio": richtext_expand(html=author.bio or "", resolved=resolved),
         "avatar": image_representation(image=author.avatar) if author.avatar_id else None,
         "links": link_blocks_representation(stream=author.links, resolved=resolved),
-        "url": frontend_url(path=f"/authors/{author.slug}/"),
+        **taxonomy_urls(prefix="authors", slug=author.slug),
     }
 
 
 class AuthorsField(ContextField):
     """``authors``: in byline order, each with bio HTML, avatar and profile links."""
 
-    sub_fields = ("id", "name", "slug", "job_title", "bio", "avatar", "links", "url")
+    sub_fields = (
+        "id",
+        "name",
+        "slug",
+        "job_title",
+        "bio",
+        "avatar",
+        "links",
+        "url",
+        "html_url",
+        "html_path",
+    )
 
     def to_representation(self, post):
         return [
@@ -119,19 +141,28 @@ class AuthorsField(ContextField):
         ]
 
 
+def taxonomy_urls(*, prefix: str, slug: str) -> dict:
+    """Where an author, category or tag page lives on the frontend: ``html_url`` and
+    ``html_path`` as pages have them (``/tags/<slug>/``); ``url`` is the same as
+    ``html_url``, kept for clients written before."""
+    html_path = f"/{prefix}/{slug}/"
+    html_url = frontend_url(path=html_path)
+    return {"url": html_url, "html_url": html_url, "html_path": html_path}
+
+
 def category_representation(*, category) -> dict:
     return {
         "id": category.pk,
         "name": category.name,
         "slug": category.slug,
-        "url": frontend_url(path=f"/categories/{category.slug}/"),
+        **taxonomy_urls(prefix="categories", slug=category.slug),
     }
 
 
 class CategoriesField(ContextField):
     """``categories``: ``[{"id", "name", "slug", "url"}]`` ordered by name."""
 
-    sub_fields = ("id", "name", "slug", "url")
+    sub_fields = ("id", "name", "slug", "url", "html_url", "html_path")
 
     def to_representation(self, post):
         categories = sorted(post.categories.all(), key=lambda item: (item.name, item.pk))
@@ -143,20 +174,58 @@ class CategoriesField(ContextField):
 
 def tag_representation(*, tag) -> dict:
     return {
+        "id": tag.pk,
         "name": tag.name,
         "slug": tag.slug,
-        "url": frontend_url(path=f"/tags/{tag.slug}/"),
+        **taxonomy_urls(prefix="tags", slug=tag.slug),
     }
 
 
 class PostTagsField(ContextField):
     """``tags``: ``[{"name", "slug", "url"}]`` ordered by name (stock Wagtail: bare names)."""
 
-    sub_fields = ("name", "slug", "url")
+    sub_fields = ("id", "name", "slug", "url", "html_url", "html_path")
 
     def to_representation(self, post):
         tags = sorted(post.tags.all(), key=lambda tag: (tag.name, tag.pk))
         return [_project(tag_representation(tag=tag), self.selected) for tag in tags]
+
+
+def related_post_representation(*, post) -> dict:
+    """A suggested post: a small card (its featured image loaded by ``api.prefetch``)."""
+    image = getattr(post, "featured_image", None) if post.featured_image_id else None
+    return {
+        "id": post.pk,
+        "title": post.title,
+        "html_url": page_frontend_url(page=post),
+        "html_path": page_frontend_path(page=post),
+        "publication_date": DateTimeField().to_representation(post.publication_date)
+        if post.publication_date
+        else None,
+        "intro": post.intro,
+        "featured_image": image_representation(image=image) if image is not None else None,
+    }
+
+
+class RelatedPostsField(ContextField):
+    """``related_posts``: editor-picked posts first, then the newest sharing a category
+    (``api.related``); the post itself never."""
+
+    sub_fields = (
+        "id",
+        "title",
+        "html_url",
+        "html_path",
+        "publication_date",
+        "intro",
+        "featured_image",
+    )
+
+    def to_representation(self, post):
+        return [
+            _project(related_post_representation(post=related), self.selected)
+            for related in self.render.related.get(post.pk, [])
+        ]
 
 
 class SeoField(ContextField):
@@ -192,11 +261,12 @@ class ImageAltField(ContextField):
         return image_alt(image=image)
 
 
-class ImageRenditionsField(ContextField):
-    """``renditions`` of an image: ``{name: {"url", "width", "height"}}``."""
+class ImagePartField(ContextField):
+    """One part of an image's representation on ``/api/v2/images/``, named as the field:
+    ``renditions``, ``srcset``, ``placeholder``, ``focal_point`` or ``download_url``."""
 
     def to_representation(self, image):
-        return image_representation(image=image)["renditions"]
+        return image_representation(image=image)[self.field_name]
 
 
 class RichTextHtmlField(ContextField):
@@ -216,14 +286,15 @@ class LinkListField(ContextField):
 
 
 class SnippetUrlField(ContextField):
-    """``url``: the snippet's page on the frontend, e.g. ``/authors/<slug>/``."""
+    """``url``, ``html_url`` or ``html_path`` (the field's name): the snippet's page on the
+    frontend, e.g. ``https://www.example.com/authors/<slug>/``."""
 
     def __init__(self, *, prefix: str, **kwargs):
         self.prefix = prefix
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        return frontend_url(path=f"/{self.prefix}/{instance.slug}/")
+        return taxonomy_urls(prefix=self.prefix, slug=instance.slug)[self.field_name]
 
 
 class RedirectLocationField(ContextField):
@@ -254,3 +325,11 @@ class ParentField(PageParentField):
         if parent is None or parent.depth != instance.depth - 1 or parent.depth < root.depth:
             return None
         return parent
+
+    def to_representation(self, value):
+        """Wagtail's ``{id, meta: {type, detail_url, html_url}, title}``, with ``html_url``
+        on the frontend (Wagtail's points at this backend's host) and ``html_path``."""
+        data = super().to_representation(value)
+        data["meta"]["html_url"] = page_frontend_url(page=value)
+        data["meta"]["html_path"] = page_frontend_path(page=value)
+        return data

@@ -39,6 +39,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site, get_
 from wagtail.signals import post_page_move
 from wagtailseo.models import SeoSettings
 
+from blog.images import image_renditions_ready
 from blog.models import (
     Author,
     BlogPostAuthor,
@@ -285,6 +286,8 @@ def signal_receivers_connect() -> None:
         post_save.connect(page_saved, sender=model, dispatch_uid=f"{uid}.page.save.{model}")
         pre_delete.connect(page_deleting, sender=model, dispatch_uid=f"{uid}.page.del.{model}")
     post_page_move.connect(page_moved, dispatch_uid=f"{uid}.page.move")
+    # Responses that showed an original until its renditions were made.
+    image_renditions_ready.connect(image_changed, dispatch_uid=f"{uid}.image.renditions")
     settings_models = [
         m for m in apps.get_models() if issubclass(m, BaseSiteSetting | BaseGenericSetting)
     ]

@@ -18,14 +18,15 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtailseo.models import SeoSettings
 
-from api.renditions import EXTRA_SPECS, RENDITION_SPECS
+from api.related import posts_related
+from api.renditions import PREFETCH_SPECS
 from api.richtext import References, Resolved, richtext_references
 from api.streamfield import body_references, link_blocks_references
 from blog.models import BlogPostAuthor, BlogPostPage, SiteSettings
 
 # Post fields that need each relation loaded (``seo`` reads authors, tags and categories).
 NEEDS_AUTHORS = {"authors", "seo"}
-NEEDS_CATEGORIES = {"categories", "seo"}
+NEEDS_CATEGORIES = {"categories", "seo", "related_posts"}
 NEEDS_TAGS = {"tags", "seo"}
 
 
@@ -36,6 +37,7 @@ class RenderContext:
     seo_settings: SeoSettings | None = None
     same_as: list[str] = field(default_factory=list)
     ancestors: dict[int, list] = field(default_factory=dict)
+    related: dict[int, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,7 +118,8 @@ def references_resolve(*, refs: References, visible_pages: QuerySet) -> Resolved
         images = (
             get_image_model()
             .objects.filter(pk__in=refs.image_ids)
-            .prefetch_renditions(*RENDITION_SPECS.values(), *EXTRA_SPECS)
+            .select_related("placeholder")
+            .prefetch_renditions(*PREFETCH_SPECS)
         )
         resolved.images = {image.pk: image for image in images}
     if refs.embed_urls:
@@ -179,8 +182,16 @@ def render_context_build(
                     refs.image_ids.add(link.author.avatar_id)
                 refs.update(richtext_references(html=link.author.bio or ""))
 
+    if "related_posts" in fields and posts:
+        related = posts_related(posts=posts, visible_pages=visible_pages)
+        context.related = related.by_post
+        refs.image_ids.update(related.featured_image_ids())
+
     context.resolved = references_resolve(refs=refs, visible_pages=visible_pages)
     images = context.resolved.images
+    for suggestions in context.related.values():
+        for suggested in suggestions:
+            suggested.featured_image = images.get(suggested.featured_image_id)
     for page in pages:
         og_image_id = getattr(page, "og_image_id", None)
         if og_image_id in images:

@@ -1,24 +1,36 @@
-"""Images as a frontend uses them: several ready-made sizes with width, height and alt.
+"""Images as a frontend uses them: a ``srcset``, named crops, a placeholder, width, height, alt.
 
 Stock Wagtail gives StreamField images as bare ids and images elsewhere as a link to the
 original file; a frontend then needs a second request and still has no sized copies. Here
-every image carries the renditions below, loaded for a whole response at once with
-``Image.objects.prefetch_renditions`` (see ``api.prefetch``).
+every image carries:
+
+- ``srcset``: ``[{url, width, height, format}]`` at 320/640/960/1280/1920 px wide (up to
+  the original's width) in AVIF (where Pillow encodes it), WebP and JPEG;
+- ``renditions``: named crops (``thumbnail``, ``square`` for avatars, ``medium``,
+  ``large``, ``social``), which keep the editor's focal point in frame;
+- ``placeholder``: a blurhash and the dominant colour, painted while the image loads.
+
+Renditions are loaded for a whole response at once (``prefetch_renditions``, see
+``api.prefetch``) and never made during a read (``blog.images``): until one exists, its
+entry points at the original.
 """
 
 from blog.frontend import absolute_media_url
-from blog.images import image_renditions
-from blog.seo import SOCIAL_IMAGE_SPEC
+from blog.images import (
+    RENDITION_SPECS,
+    ImageFile,
+    image_original,
+    image_placeholder,
+    image_rendition_specs,
+    image_renditions_stored,
+    image_srcset_specs,
+    rendition_specs_all,
+)
 
-# name → Wagtail filter spec (https://docs.wagtail.org/en/7.4/topics/images.html)
-RENDITION_SPECS = {
-    "thumbnail": "fill-400x300",
-    "medium": "max-800x800",
-    "large": "max-1600x1600",
-    "social": SOCIAL_IMAGE_SPEC,  # 1200x630, the Open Graph / Twitter card size
-}
-# Renditions the SEO object asks for (the organisation logo); prefetched with the rest.
-EXTRA_SPECS = ["max-600x60|format-png"]
+__all__ = ["PREFETCH_SPECS", "RENDITION_SPECS", "image_alt", "image_representation"]
+
+# Every spec an image's representation (and the SEO object's logo) may read.
+PREFETCH_SPECS = rendition_specs_all()
 
 
 def image_alt(*, image) -> str:
@@ -37,21 +49,51 @@ def image_representation(*, image, alt: str | None = None) -> dict:
     return {**cached, "alt": alt} if alt else cached
 
 
+def _file(file: ImageFile) -> dict:
+    return {"url": absolute_media_url(url=file.url), "width": file.width, "height": file.height}
+
+
+def image_focal_point(*, image) -> dict | None:
+    """The editor's focal point in original pixels: ``{x, y, width, height}`` (centre)."""
+    if not image.has_focal_point():
+        return None
+    return {
+        "x": image.focal_point_x,
+        "y": image.focal_point_y,
+        "width": image.focal_point_width,
+        "height": image.focal_point_height,
+    }
+
+
 def _image_representation(*, image) -> dict:
-    by_spec = image_renditions(image=image, specs=RENDITION_SPECS.values())
+    stored = image_renditions_stored(image=image, specs=image_rendition_specs(image=image))
+    original = image_original(image=image)
     renditions = {
-        name: {
-            "url": absolute_media_url(url=by_spec[spec].url),
-            "width": by_spec[spec].width,
-            "height": by_spec[spec].height,
-        }
+        name: _file(stored[spec]) if spec in stored else _file(original)
         for name, spec in RENDITION_SPECS.items()
     }
+    srcset = [
+        {
+            "url": absolute_media_url(url=stored[spec].url),
+            "width": stored[spec].width,
+            "height": stored[spec].height,
+            "format": image_format,
+        }
+        for spec, _, image_format in image_srcset_specs(image=image)
+        if spec in stored
+    ] or [{**_file(original), "format": original.format}]
+    placeholder = image_placeholder(image=image)
     return {
         "id": image.pk,
         "title": image.title,
         "alt": image_alt(image=image),
         "width": image.width,
         "height": image.height,
+        "download_url": absolute_media_url(url=original.url),
+        "focal_point": image_focal_point(image=image),
+        "srcset": srcset,
+        "placeholder": {"blurhash": placeholder.blurhash, "color": placeholder.color}
+        if placeholder is not None
+        else None,
         "renditions": renditions,
     }

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
-from api.renditions import RENDITION_SPECS, absolute_media_url, image_alt
-from blog.frontend import page_frontend_url
-from blog.images import image_renditions
+from api.renditions import RENDITION_SPECS, image_alt
+from blog.frontend import absolute_media_url, page_frontend_url
+from blog.images import image_file_for
 
 # Rich-text image formats mapped onto the prefetched renditions (no extra query).
 RICH_TEXT_IMAGE_SPECS = {"fullwidth": RENDITION_SPECS["large"]}
@@ -119,7 +119,9 @@ def _image_embed(resolved: Resolved):
             return ""
         image_format = attrs.get("format", "")
         spec = RICH_TEXT_IMAGE_SPECS.get(image_format, RICH_TEXT_IMAGE_DEFAULT_SPEC)
-        rendition = image_renditions(image=image, specs=[spec])[spec]
+        rendition = image_file_for(image=image, spec=spec)
+        if rendition is None:  # the file is gone: no broken <img>
+            return ""
         alt = attrs.get("alt") or image_alt(image=image)
         return (
             f'<img src="{escape(absolute_media_url(url=rendition.url))}" '

@@ -421,6 +421,13 @@ PAGE_TYPE_FIELDS = {
         "categories": {"type": "array", "items": "Category"},
         "tags": {"type": "array", "items": "Tag"},
         "body": {"type": "array", "items": _ref("Block")},
+        "related_posts": {
+            "type": "array",
+            "items": _ref("RelatedPost"),
+            "maxItems": 4,
+            "description": "Editor-picked posts first, then the newest sharing a category; "
+            "never the post itself.",
+        },
         "seo": "Seo",
     },
 }
@@ -552,6 +559,32 @@ SCHEMAS = {
         {"url": URL, "width": INTEGER, "height": INTEGER}, required=["url", "width", "height"]
     ),
     "Renditions": IMAGE_RENDITIONS,
+    "SrcsetEntry": _object(
+        {
+            "url": URL,
+            "width": INTEGER,
+            "height": INTEGER,
+            "format": {"type": "string", "examples": ["avif", "webp", "jpeg"]},
+        },
+        required=["url", "width", "height", "format"],
+    ),
+    "FocalPoint": {
+        **_object(
+            {"x": INTEGER, "y": INTEGER, "width": INTEGER, "height": INTEGER},
+            required=["x", "y", "width", "height"],
+        ),
+        "description": "The editor's focal point in original pixels (centre and size).",
+    },
+    "Placeholder": {
+        **_object(
+            {
+                "blurhash": {"type": "string", "description": "https://blurha.sh (4x3)."},
+                "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+            },
+            required=["blurhash", "color"],
+        ),
+        "description": "Painted while the image loads: a blurhash and the dominant colour.",
+    },
     "Image": {
         **_object(
             {
@@ -560,12 +593,25 @@ SCHEMAS = {
                 "alt": STRING,
                 "width": INTEGER,
                 "height": INTEGER,
+                "download_url": {**URL, "description": "The original file (absolute)."},
+                "focal_point": _nullable(_ref("FocalPoint")),
+                "srcset": {
+                    "type": "array",
+                    "items": _ref("SrcsetEntry"),
+                    "minItems": 1,
+                    "description": "Widths 320/640/960/1280/1920 up to the original's, each "
+                    "in AVIF (where the server's Pillow encodes it), WebP and JPEG; until "
+                    "they are made, one entry: the original.",
+                },
+                "placeholder": _nullable(_ref("Placeholder")),
                 "renditions": _ref("Renditions"),
             },
             required=["id", "title", "alt", "width", "height", "renditions"],
         ),
-        "description": "An image with ready-made renditions: thumbnail (fill 400x300), "
-        "medium (max 800x800), large (max 1600x1600), social (fill 1200x630).",
+        "description": "An image with a srcset, a placeholder and named renditions: thumbnail "
+        "(fill 400x300), square (fill 400x400, close to the focal point: avatars), medium "
+        "(max 800x800), large (max 1600x1600), social (fill 1200x630). Crops keep the "
+        "focal point in frame. A rendition not made yet points at the original.",
     },
     "Link": LINK,
     "Author": _object(
@@ -578,17 +624,44 @@ SCHEMAS = {
             "avatar": _nullable(_ref("Image")),
             "links": {"type": "array", "items": _ref("Link")},
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         },
         required=ALL,
     ),
-    "Category": _object({"id": ID, "name": STRING, "slug": STRING, "url": URL}, required=ALL),
-    "Tag": _object({"name": STRING, "slug": STRING, "url": URL}, required=ALL),
+    "Category": _object(
+        {
+            "id": ID,
+            "name": STRING,
+            "slug": STRING,
+            "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
+        },
+        required=ALL,
+    ),
+    "Tag": _object(
+        {
+            "id": ID,
+            "name": STRING,
+            "slug": STRING,
+            "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
+        },
+        required=ALL,
+    ),
     **SEO_SCHEMAS,
     "PageSummary": _object(
         {
             "id": ID,
             "meta": _object(
-                {"type": STRING, "detail_url": URL, "html_url": _nullable(STRING)},
+                {
+                    "type": STRING,
+                    "detail_url": URL,
+                    "html_url": _nullable(STRING),
+                    "html_path": STRING,
+                },
                 required=["type", "detail_url", "html_url"],
             ),
             "title": STRING,
@@ -596,16 +669,23 @@ SCHEMAS = {
         required=["id", "meta", "title"],
     ),
     **PAGE_SCHEMAS,
+    "RelatedPost": _object(
+        {
+            "id": ID,
+            "title": STRING,
+            "html_url": URL,
+            "html_path": STRING,
+            "publication_date": _nullable(DATETIME),
+            "intro": STRING,
+            "featured_image": _nullable(_ref("Image")),
+        }
+    ),
     "MediaMeta": _object(
         {
             "type": STRING,
             "detail_url": URL,
             "tags": {"type": "array", "items": STRING},
-            "download_url": {
-                "type": "string",
-                "description": "The original file: a path on this service, or an absolute "
-                "URL when media is on S3/CloudFront.",
-            },
+            "download_url": {**URL, "description": "The original file (absolute)."},
         }
     ),
     "MediaItem": _object(
@@ -616,6 +696,9 @@ SCHEMAS = {
             "width": INTEGER,
             "height": INTEGER,
             "alt": STRING,
+            "focal_point": _nullable(_ref("FocalPoint")),
+            "srcset": {"type": "array", "items": _ref("SrcsetEntry"), "minItems": 1},
+            "placeholder": _nullable(_ref("Placeholder")),
             "renditions": _ref("Renditions"),
         }
     ),
@@ -633,6 +716,8 @@ SCHEMAS = {
             "links": {"type": "array", "items": _ref("Link")},
             "post_count": {"type": "integer", "description": "Published, public posts."},
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "CategoryResource": _object(
@@ -644,6 +729,8 @@ SCHEMAS = {
             "description": STRING,
             "post_count": INTEGER,
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "TagResource": _object(
@@ -654,6 +741,8 @@ SCHEMAS = {
             "slug": STRING,
             "post_count": INTEGER,
             "url": URL,
+            "html_url": URL,
+            "html_path": STRING,
         }
     ),
     "RedirectResource": _object(
@@ -681,9 +770,41 @@ SCHEMAS = {
         },
         required=["site_name", "frontend_base_url", "tagline", "root_page", "menu"],
     ),
+    "PostsPage": {
+        **_object(
+            {
+                "meta": _object(
+                    {"total_count": INTEGER, "page": INTEGER, "pages": INTEGER},
+                    required=["total_count", "page", "pages"],
+                ),
+                "items": {"type": "array", "items": _ref("Page")},
+            },
+            required=["meta", "items"],
+        ),
+        "description": "One page of a post listing (`?page=N` in `html_path`), as cards.",
+    },
     "PathResult": {
         "oneOf": [
-            _object({"type": {"const": "page"}, "page": _ref("Page")}, required=["type", "page"]),
+            _object(
+                {"type": {"const": "page"}, "page": _ref("Page"), "posts": _ref("PostsPage")},
+                required=["type", "page"],
+            ),
+            *(
+                _object(
+                    {
+                        "type": {"const": kind},
+                        kind: _ref(resource),
+                        "posts": _ref("PostsPage"),
+                        "seo": _ref("Seo"),
+                    },
+                    required=["type", kind, "posts", "seo"],
+                )
+                for kind, resource in (
+                    ("tag", "TagResource"),
+                    ("category", "CategoryResource"),
+                    ("author", "AuthorResource"),
+                )
+            ),
             _object(
                 {
                     "type": {"const": "redirect"},
@@ -928,13 +1049,14 @@ def api_schema() -> dict:
         ),
         "/api/v2/path/": _operation(
             "path_lookup",
-            "What lives at a frontend path: a page, a redirect, or 404",
+            "What lives at a frontend path: a page (a blog index with a page of its posts), "
+            "a tag, category or author page (with its posts and seo), a redirect, or 404",
             tag="pages",
             parameters=[
                 _param(
                     "html_path",
                     {"type": "string", "pattern": "^/", "maxLength": 2048},
-                    "",
+                    "The frontend path, e.g. `/blog/a-post/`, `/blog/?page=2`, `/tags/python/`.",
                     required=True,
                 ),
                 p["fields"],

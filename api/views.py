@@ -44,12 +44,13 @@ from api.fields import (
     FrontendUrlField,
     ImageAltField,
     ImageField,
-    ImageRenditionsField,
+    ImagePartField,
     LinkListField,
     ParentField,
     PostBodyField,
     PostTagsField,
     RedirectLocationField,
+    RelatedPostsField,
     RichTextHtmlField,
     SeoField,
     SnippetUrlField,
@@ -71,7 +72,8 @@ from api.prefetch import (
     render_context_build,
     site_seo_load,
 )
-from api.renditions import RENDITION_SPECS
+from api.renditions import PREFETCH_SPECS
+from api.routes import html_path_split, posts_page, taxonomy_route, taxonomy_route_match
 from api.selectors import (
     authors_with_post_counts,
     categories_with_post_counts,
@@ -186,6 +188,7 @@ POST_API_FIELDS = [
     APIField("categories", serializer=CategoriesField()),
     APIField("tags", serializer=PostTagsField()),
     APIField("body", serializer=PostBodyField()),
+    APIField("related_posts", serializer=RelatedPostsField()),
     APIField("seo", serializer=SeoField()),
 ]
 # Declared here rather than as ``api_fields`` on the models: ``blog`` never imports ``api``.
@@ -197,6 +200,12 @@ PAGE_API_FIELDS = {
         APIField("seo", serializer=SeoField()),
     ],
     BlogPostPage: POST_API_FIELDS,
+}
+# Listing cards are lean: a composite field named without a nested selection shows these
+# keys only (``fields=authors(*)`` shows them all). Details show everything.
+LISTING_CARD_SELECTION = {
+    "authors": ["id", "name", "slug", "html_url", "html_path"],
+    "featured_image": ["id", "alt", "width", "height", "srcset", "placeholder"],
 }
 POST_LISTING_DEFAULT_FIELDS = [
     "publication_date",
@@ -273,7 +282,8 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     @classmethod
     def get_listing_default_fields(cls, model):
-        fields = super().get_listing_default_fields(model)
+        # ``html_path`` beside ``html_url``: what a frontend links a card with.
+        fields = [*super().get_listing_default_fields(model), "html_path"]
         if issubclass(model, BlogPostPage):
             fields += POST_LISTING_DEFAULT_FIELDS
         return fields
@@ -305,6 +315,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 selection[name] = names
                 sub_fields = None
             config.append((name, negated, sub_fields))
+        if not show_details and not nested:
+            for name, keys in LISTING_CARD_SELECTION.items():
+                selection.setdefault(name, keys)
         serializer_class = super()._get_serializer_class(
             router, model, config, show_details=show_details, nested=nested
         )
@@ -560,10 +573,36 @@ class PathViewSet(PagesViewSet):
     def path_view(self, request):
         if "html_path" not in self.params:
             raise BadRequestError("html_path is required")
-        html_path = self.params["html_path"]
+        html_path, page_number = html_path_split(html_path=self.params["html_path"])
+        taxonomy = taxonomy_route_match(path=html_path)
+        if taxonomy is not None:
+            prefix, slug = taxonomy
+            return Response(
+                taxonomy_route(
+                    request=request,
+                    pages_view=PagesViewSet,
+                    resource_view=TAXONOMY_VIEWSETS[prefix],
+                    prefix=prefix,
+                    slug=slug,
+                    page=page_number,
+                    site_name=self.site.site_name or settings.WAGTAIL_SITE_NAME,
+                )
+            )
         page = self.page_for_path(html_path)
         if page is not None:
-            return Response({"type": "page", "page": self.page_detail(page.specific)})
+            page = page.specific
+            data = {"type": "page", "page": self.page_detail(page)}
+            if isinstance(page, BlogIndexPage):
+                data["posts"] = posts_page(
+                    request=request,
+                    view_class=PagesViewSet,
+                    filters={"child_of": page.pk},
+                    page=page_number,
+                    per_page=page.posts_per_page,
+                )
+            elif page_number > 1:
+                raise Http404("only a blog index has more than one page")
+            return Response(data)
         redirect = redirect_for_path(
             site=self.site, html_path=html_path, visible_pages=self.public_pages
         )
@@ -677,12 +716,32 @@ class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
     body_fields = [
         *ImagesAPIViewSet.body_fields,
         APIField("alt", serializer=ImageAltField()),
-        APIField("renditions", serializer=ImageRenditionsField()),
+        APIField("focal_point", serializer=ImagePartField()),
+        APIField("srcset", serializer=ImagePartField()),
+        APIField("placeholder", serializer=ImagePartField()),
+        APIField("renditions", serializer=ImagePartField()),
     ]
-    listing_default_fields = [*ImagesAPIViewSet.listing_default_fields, "alt", "renditions"]
+    # ``download_url`` absolute, as documents' are (Wagtail's is the storage's, relative
+    # for media on local disk).
+    meta_fields = [
+        *(name for name in ImagesAPIViewSet.meta_fields if name != "download_url"),
+        APIField("download_url", serializer=ImagePartField()),
+    ]
+    listing_default_fields = [
+        *ImagesAPIViewSet.listing_default_fields,
+        "alt",
+        "srcset",
+        "placeholder",
+        "renditions",
+    ]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_renditions(*RENDITION_SPECS.values())
+        return (
+            super()
+            .get_queryset()
+            .select_related("placeholder")
+            .prefetch_renditions(*PREFETCH_SPECS)
+        )
 
 
 class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):
@@ -770,6 +829,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         APIField("links", serializer=LinkListField()),
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="authors")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="authors")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="authors")),
     ]
     listing_default_fields = [
         "id",
@@ -781,6 +842,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "avatar",
         "post_count",
         "url",
+        "html_url",
+        "html_path",
     ]
 
     def get_queryset(self):
@@ -802,6 +865,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "description",
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="categories")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="categories")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="categories")),
     ]
     listing_default_fields = [
         "id",
@@ -812,6 +877,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "description",
         "post_count",
         "url",
+        "html_url",
+        "html_path",
     ]
 
     def get_queryset(self):
@@ -829,8 +896,13 @@ class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "slug",
         POST_COUNT,
         APIField("url", serializer=SnippetUrlField(prefix="tags")),
+        APIField("html_url", serializer=SnippetUrlField(prefix="tags")),
+        APIField("html_path", serializer=SnippetUrlField(prefix="tags")),
     ]
-    listing_default_fields = ["id", "type", "detail_url", "name", "slug", "post_count", "url"]
+    listing_default_fields = [
+        *("id", "type", "detail_url", "name", "slug", "post_count"),
+        *("url", "html_url", "html_path"),
+    ]
 
     def get_queryset(self):
         return tags_with_post_counts(visible_pages=self.public_pages)
@@ -869,3 +941,11 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 
     def render_context_for(self, objects):
         return redirects_context(site=self.site, redirects=objects, visible_pages=self.public_pages)
+
+
+# Frontend URL prefix → the endpoint that serves that taxonomy (``api.routes``).
+TAXONOMY_VIEWSETS = {
+    "tags": TagsViewSet,
+    "categories": CategoriesViewSet,
+    "authors": AuthorsViewSet,
+}

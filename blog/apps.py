@@ -6,3 +6,12 @@ class BlogConfig(AppConfig):
 
     name = "blog"
     verbose_name = "Blog"
+
+    def ready(self):
+        # Renditions and the placeholder are made when an image is saved (blog/images.py).
+        from django.db.models.signals import post_save
+        from wagtail.images import get_image_model
+
+        from blog.images import image_saved
+
+        post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="blog.image_saved")

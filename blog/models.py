@@ -410,3 +410,36 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+
+class ImagePlaceholder(models.Model):
+    """What a frontend paints while an image loads: a blurhash and the dominant colour.
+
+    Computed with the image's renditions (``blog.images``), never during a read; a read
+    loads it with the image (``select_related("placeholder")``).
+    """
+
+    image = models.OneToOneField(
+        "wagtailimages.Image",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="placeholder",
+    )
+    blurhash = models.CharField(max_length=64)
+    color = models.CharField(max_length=7, help_text="The dominant colour, as #rrggbb.")
+
+    def __str__(self) -> str:
+        return f"{self.blurhash} {self.color}"
+
+
+class ImageRenditionRequest(models.Model):
+    """An image a read found without some of its renditions: ``manage.py image_renditions``
+    makes them (reads never decode an original)."""
+
+    image = models.OneToOneField(
+        "wagtailimages.Image", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"image {self.image_id}"

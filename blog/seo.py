@@ -15,7 +15,6 @@ Breadcrumbs: https://developers.google.com/search/docs/appearance/structured-dat
 import json
 from dataclasses import dataclass
 
-from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 from wagtailseo.models import SeoSettings, TwitterCard
 
@@ -26,15 +25,12 @@ from blog.frontend import (
     page_frontend_path,
     page_frontend_url,
 )
-from blog.images import image_renditions
+from blog.images import LOGO_SPEC, SOCIAL_IMAGE_SPEC, ImageFile, image_file_for
 from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
 TITLE_LENGTH = 60
-SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
-# Google: a logo that fits 600x60 px (https://developers.google.com/search/docs/appearance/structured-data/logo).
-LOGO_SPEC = "max-600x60|format-png"
 SCHEMA_CONTEXT = "https://schema.org"
 
 
@@ -71,12 +67,10 @@ def page_canonical_url(*, page) -> str:
     return (getattr(page, "canonical_url", "") or "").strip() or page_frontend_url(page=page)
 
 
-def _rendition(*, image, spec: str):
-    """The image's rendition, or None when its file is missing: metadata never breaks a page."""
-    try:
-        return image_renditions(image=image, specs=[spec])[spec]
-    except (SourceImageIOError, FileNotFoundError):
-        return None
+def _rendition(*, image, spec: str) -> ImageFile | None:
+    """The image's rendition (its original until the rendition is made), or None when its
+    file is missing: metadata never breaks a page."""
+    return image_file_for(image=image, spec=spec)
 
 
 def page_social_image(*, page, seo_settings: SeoSettings | None = None) -> SocialImage | None:
@@ -345,3 +339,52 @@ def seo_head(*, seo: dict) -> list[dict]:
             }
         )
     return head
+
+
+def listing_seo(
+    *,
+    title: str,
+    description: str,
+    html_path: str,
+    site_name: str,
+    schema_type: str = "CollectionPage",
+) -> dict:
+    """The ``seo`` object of a page the frontend builds from a listing (a tag, category or
+    author page): the same keys as ``page_seo``, on the frontend's URL."""
+    canonical = frontend_url(path=html_path)
+    description = truncate_at_word(text=description, length=DESCRIPTION_LENGTH)
+    seo = {
+        "title": title,
+        "description": description,
+        "canonical_url": canonical,
+        "og": {
+            "type": "profile" if schema_type == "ProfilePage" else "website",
+            "title": title,
+            "description": description,
+            "url": canonical,
+            "site_name": site_name,
+            "image": None,
+            "image_width": None,
+            "image_height": None,
+            "image_alt": None,
+        },
+        "twitter": {
+            "card": TwitterCard.SUMMARY.value,
+            "title": title,
+            "description": description,
+            "image": None,
+            "image_alt": None,
+            "site": None,
+        },
+        "json_ld": [
+            {
+                "@context": SCHEMA_CONTEXT,
+                "@type": schema_type,
+                "name": title,
+                "description": description,
+                "url": canonical,
+            }
+        ],
+    }
+    seo["head"] = seo_head(seo=seo)
+    return seo

@@ -677,13 +677,21 @@ def _rate_limit(name: str, default: str) -> str | None:
 
 API_RATE_LIMIT = _rate_limit("API_RATE_LIMIT", "600/min")
 PREVIEW_RATE_LIMIT = _rate_limit("PREVIEW_RATE_LIMIT", "30/min")
+# Per API key (X-API-Key header) instead of per IP: SSR servers and build machines.
+API_KEY_RATE_LIMIT = _rate_limit("API_KEY_RATE_LIMIT", "6000/min")
 PREVIEW_PATH_PREFIX = "/api/v2/preview/"
 REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
+        # First: it marks requests with a valid X-API-Key, which the per-IP limit skips.
+        "api.keys.ApiKeyRateThrottle",
         "serving.throttling.ClientIPRateThrottle",
         "serving.throttling.PreviewRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT, "preview": PREVIEW_RATE_LIMIT},
+    "DEFAULT_THROTTLE_RATES": {
+        "api": API_RATE_LIMIT,
+        "preview": PREVIEW_RATE_LIMIT,
+        "api_key": API_KEY_RATE_LIMIT,
+    },
     "EXCEPTION_HANDLER": "serving.throttling.api_exception_handler",
 }
 
@@ -717,4 +725,7 @@ AXES_VERBOSE = True
 # the same number (serving.image_uploads, serving.apps): a bomb is a form error, never a 500.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", default=40_000_000)
 WAGTAILIMAGES_IMAGE_FORM_BASE = "serving.image_uploads.BoundedImageForm"
+# Renditions (srcset, crops) and placeholders are made when an image is saved, never in a
+# read (blog/images.py). Off: only `manage.py image_renditions` makes them.
+IMAGE_RENDITIONS_ON_SAVE = env.bool("IMAGE_RENDITIONS_ON_SAVE", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

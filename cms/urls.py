@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    # Where people look for API docs first.
+    path("docs/", RedirectView.as_view(url="/api/v2/docs/", permanent=True)),
     # robots.txt, sitemap and feeds (blog/urls.py), before Wagtail's catch-all below.
     path("", include("blog.urls")),
 ]

@@ -8,6 +8,11 @@ viewset gets them without naming them:
   ``/api/v2/preview/``, whose tokens are worth guessing; a viewset may also list it in its
   own ``throttle_classes``.
 
+A throttle listed before them may count a request under another identity (``api.keys``:
+an ``X-API-Key``, per key at ``API_KEY_RATE_LIMIT``) by setting ``rate_limit_identity`` on
+it; the per-IP limit then skips it (preview's does not). It refuses a bad identity by
+raising ``ThrottleIdentityInvalid`` (401).
+
 Both key on ``serving.client_ip.client_ip_from_request``, never on DRF's own
 ``get_ident`` (which believes the whole ``X-Forwarded-For`` header when
 ``NUM_PROXIES`` is unset), and on nothing the client controls, such as credentials or
@@ -22,7 +27,8 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_cache_control
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -75,6 +81,11 @@ class ClientIPRateThrottle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_cache_key(self, request, view):
+        if request_rate_limit_identity(request=request) is not None:  # counted there instead
+            return None
+        return self.client_ip_cache_key(request)
+
+    def client_ip_cache_key(self, request) -> str:
         return self.cache_format % {
             "scope": self.scope,
             "ident": client_ip_from_request(request=request),
@@ -94,7 +105,22 @@ class PreviewRateThrottle(ClientIPRateThrottle):
     def get_cache_key(self, request, view):
         if not request.path.startswith(settings.PREVIEW_PATH_PREFIX):
             return None
-        return super().get_cache_key(request, view)
+        return self.client_ip_cache_key(request)  # a key changes nothing for preview
+
+
+class ThrottleIdentityInvalid(APIException):
+    """A request names an identity to be counted under (an API key) that is not valid:
+    401 with ``{"message": ...}``. Not DRF's ``AuthenticationFailed``, which DRF turns into
+    a 403 when the view has no authentication scheme to name."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "The credentials sent are not valid."
+    default_code = "invalid_identity"
+
+
+def request_rate_limit_identity(*, request) -> str | None:
+    """The identity another throttle counts this request under, if any."""
+    return getattr(getattr(request, "_request", request), "rate_limit_identity", None)
 
 
 def throttled_message(*, wait: float | None) -> str:
@@ -105,18 +131,24 @@ def throttled_message(*, wait: float | None) -> str:
 
 def request_throttle_check(*, request: HttpRequest) -> JsonResponse | None:
     """Run the API's default throttles on a request no view will see, e.g. a response-cache
-    hit; a 429 like DRF's (same buckets, message and ``Retry-After``), or None if allowed.
+    hit; a 429 like DRF's (same buckets, message and ``Retry-After``), a 401 for a bad
+    identity (``X-API-Key``), or None if allowed.
 
     Without this a flood of cached URLs would never be limited: cache hits return before
     DRF's view machinery, where throttles normally run.
     """
-    waits = [
-        throttle.wait()
-        for throttle in (
-            throttle_class() for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES
-        )
-        if not throttle.allow_request(request, None)
-    ]
+    try:
+        waits = [
+            throttle.wait()
+            for throttle in (
+                throttle_class() for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES
+            )
+            if not throttle.allow_request(request, None)
+        ]
+    except ThrottleIdentityInvalid as error:
+        response = JsonResponse({"message": str(error.detail)}, status=error.status_code)
+        patch_cache_control(response, no_store=True)
+        return response
     if not waits:
         return None
     wait = max((w for w in waits if w is not None), default=None)

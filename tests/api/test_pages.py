@@ -40,7 +40,11 @@ def test_post_detail_has_every_field_ready_to_render(api, blog, image, document,
     assert featured["id"] == image.pk
     assert featured["alt"] == "Test image"
     assert (featured["width"], featured["height"]) == (1600, 900)
-    assert set(featured["renditions"]) == {"thumbnail", "medium", "large", "social"}
+    assert set(featured["renditions"]) == {"thumbnail", "square", "medium", "large", "social"}
+    assert (
+        featured["renditions"]["square"]["width"],
+        featured["renditions"]["square"]["height"],
+    ) == (400, 400)
     assert featured["renditions"]["social"]["width"] == 1200
     assert featured["renditions"]["social"]["height"] == 630
     assert featured["renditions"]["thumbnail"] == {
@@ -61,6 +65,8 @@ def test_post_detail_has_every_field_ready_to_render(api, blog, image, document,
         "avatar": None,
         "links": [],
         "url": "https://www.example.com/authors/grace-hopper/",
+        "html_url": "https://www.example.com/authors/grace-hopper/",
+        "html_path": "/authors/grace-hopper/",
     }
     assert data["categories"] == [
         {
@@ -68,10 +74,19 @@ def test_post_detail_has_every_field_ready_to_render(api, blog, image, document,
             "name": "Engineering",
             "slug": "engineering",
             "url": "https://www.example.com/categories/engineering/",
+            "html_url": "https://www.example.com/categories/engineering/",
+            "html_path": "/categories/engineering/",
         }
     ]
     assert data["tags"] == [
-        {"name": "python", "slug": "python", "url": "https://www.example.com/tags/python/"}
+        {
+            "id": data["tags"][0]["id"],
+            "name": "python",
+            "slug": "python",
+            "url": "https://www.example.com/tags/python/",
+            "html_url": "https://www.example.com/tags/python/",
+            "html_path": "/tags/python/",
+        }
     ]
 
     blocks = {block["type"]: block for block in data["body"]}
@@ -167,6 +182,13 @@ def test_listing_defaults_for_posts_are_card_ready(api, blog):
         "tags",
     }
     assert "body" not in items[0] and "seo" not in items[0]
+    # Lean cards: the short form of authors and images, the full one on request.
+    assert set(items[0]["authors"][0]) == {"id", "name", "slug", "html_url", "html_path"}
+    assert set(items[1]["featured_image"]) == {
+        *("id", "alt", "width", "height", "srcset", "placeholder"),
+    }
+    full = _items(api.get(POSTS, {"type": "blog.BlogPostPage", "fields": "authors(*)"}))
+    assert "bio" in full[0]["authors"][0]
 
 
 def test_listing_has_total_count_and_pagination(api, blog):
@@ -203,7 +225,8 @@ def test_fields_selection_and_nested_selection(api, blog):
         (
             "authors(nope)",
             "fields: unknown nested field 'nope' of 'authors' "
-            "(choose from id, name, slug, job_title, bio, avatar, links, url)",
+            "(choose from id, name, slug, job_title, bio, avatar, links, url, html_url, "
+            "html_path)",
         ),
         ("title(x)", "'title' does not support nested fields"),
         ("title,,", "fields error: unexpected char ',' at position 6"),
@@ -359,7 +382,8 @@ def test_parent_is_the_visible_parent_in_wagtails_shape_and_null_at_the_site_roo
     assert parent["meta"]["type"] == "blog.BlogIndexPage"
     assert parent["meta"]["detail_url"].endswith(f"/api/v2/pages/{index.pk}/")
     assert set(parent) == {"id", "meta", "title"}
-    assert set(parent["meta"]) == {"type", "detail_url", "html_url"}
+    assert set(parent["meta"]) == {"type", "detail_url", "html_url", "html_path"}
+    assert parent["meta"]["html_url"] == "https://www.example.com/blog/"
     # The blog index's parent is the site's home page; the home page's is above the site.
     home = index.get_parent()
     assert api.get(f"{POSTS}{index.pk}/").json()["meta"]["parent"]["id"] == home.pk

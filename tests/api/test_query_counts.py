@@ -12,9 +12,10 @@ POSTS = f"{API}/pages/"
 
 # With the response cache off (as here) nothing derived is kept either: site, hidden
 # sections, count, ids, posts, authors, categories, tags, SEO settings, site settings,
-# ancestors (breadcrumbs), images, renditions. (tests/perf/test_fragments.py pins what a
+# ancestors (breadcrumbs), images, renditions, and related posts (picks, the newest per
+# category, the suggested posts). (tests/perf/test_fragments.py pins what a
 # response-cache miss costs with Redis.)
-LISTING_ALL_FIELDS = 13
+LISTING_ALL_FIELDS = 16
 # ...plus linked pages, documents and stored embeds when bodies refer to them
 LISTING_WITH_REFERENCES = LISTING_ALL_FIELDS + 3
 
@@ -85,8 +86,8 @@ def test_listing_of_plain_pages(api, django_assert_num_queries, blog):
 def test_detail(api, django_assert_num_queries, blog):
     # site, hidden, page type, page (with its locale), authors, categories, tags, SEO
     # settings, site settings, ancestors (breadcrumbs and parent), linked pages, documents,
-    # images, renditions, embeds
-    _warm_then_count(api, django_assert_num_queries, f"{POSTS}{blog['full'].pk}/", {}, 15)
+    # images, renditions, embeds, related posts (picks, the newest per category, the posts)
+    _warm_then_count(api, django_assert_num_queries, f"{POSTS}{blog['full'].pk}/", {}, 18)
 
 
 def test_find(api, django_assert_num_queries, blog):

@@ -1,0 +1,125 @@
+"""``related_posts``: the posts a frontend suggests after a post, for many posts at once.
+
+Editors pick related posts on the post (``RelatedPost``, at most ``MAX_PICKED``); they
+come first, in the editor's order. The rest of the ``RELATED_POSTS_LIMIT`` places go to
+the newest posts sharing a category with it. Only visible posts are suggested, never the
+post itself, never one twice. A whole listing costs three queries, whatever its length:
+the picks, the newest posts of each category involved (a window function keeps the
+first few per category), and the suggested posts themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from blog.models import BlogPostPage, RelatedPost
+
+RELATED_POSTS_LIMIT = 4
+MAX_PICKED = 6  # the editor's InlinePanel allows six
+# Per category, enough candidates for any post: its own places, plus every candidate it
+# may have to skip (itself and its picks).
+CANDIDATES_PER_CATEGORY = RELATED_POSTS_LIMIT + MAX_PICKED + 1
+
+
+@dataclass(frozen=True)
+class RelatedPostsLoaded:
+    by_post: dict[int, list[BlogPostPage]]
+
+    def featured_image_ids(self) -> set[int]:
+        return {
+            related.featured_image_id
+            for posts in self.by_post.values()
+            for related in posts
+            if related.featured_image_id
+        }
+
+
+def posts_related(*, posts: list, visible_pages: QuerySet) -> RelatedPostsLoaded:
+    """Each post's related posts (``{post id: [post, ...]}``); ``posts`` have their
+    categories prefetched."""
+    if not posts:
+        return RelatedPostsLoaded(by_post={})
+    post_ids = [post.pk for post in posts]
+    picked: dict[int, list[int]] = {pk: [] for pk in post_ids}
+    for post_id, page_id in (
+        RelatedPost.objects.filter(post_id__in=post_ids)
+        .order_by("post_id", "sort_order", "id")
+        .values_list("post_id", "page_id")
+    ):
+        picked[post_id].append(page_id)
+
+    categories = {post.pk: [c.pk for c in post.categories.all()] for post in posts}
+    category_ids = {pk for ids in categories.values() for pk in ids}
+    newest: dict[int, list[int]] = {pk: [] for pk in category_ids}
+    if category_ids:
+        through = BlogPostPage.categories.through
+        ranked = (
+            through.objects.filter(
+                category_id__in=category_ids, blogpostpage_id__in=visible_pages.values("pk")
+            )
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("category_id")],
+                    order_by=[
+                        F("blogpostpage__publication_date").desc(nulls_last=True),
+                        F("blogpostpage_id").desc(),
+                    ],
+                )
+            )
+            .filter(rank__lte=CANDIDATES_PER_CATEGORY)
+            .order_by("category_id", "rank")
+            .values_list("category_id", "blogpostpage_id")
+        )
+        for category_id, page_id in ranked:
+            newest[category_id].append(page_id)
+
+    wanted = {pk for ids in picked.values() for pk in ids}
+    wanted.update(pk for ids in newest.values() for pk in ids)
+    loaded = (
+        {
+            page.pk: page
+            for page in BlogPostPage.objects.filter(pk__in=wanted)
+            .filter(pk__in=visible_pages.values("pk"))
+            .only(
+                "id",
+                "title",
+                "slug",
+                "url_path",
+                "path",
+                "depth",
+                "publication_date",
+                "featured_image_id",
+                "intro",
+            )
+        }
+        if wanted
+        else {}
+    )
+
+    by_post = {}
+    for post in posts:
+        chosen: list[BlogPostPage] = []
+        seen = {post.pk}
+        for page_id in picked[post.pk]:
+            if page_id in loaded and page_id not in seen:
+                chosen.append(loaded[page_id])
+                seen.add(page_id)
+        by_date = sorted(
+            {
+                page_id
+                for category_id in categories[post.pk]
+                for page_id in newest[category_id]
+                if page_id in loaded and page_id not in seen
+            },
+            key=lambda pk: (
+                loaded[pk].publication_date is not None,
+                loaded[pk].publication_date,
+                pk,
+            ),
+            reverse=True,
+        )
+        chosen.extend(loaded[pk] for pk in by_date)
+        by_post[post.pk] = chosen[:RELATED_POSTS_LIMIT]
+    return RelatedPostsLoaded(by_post=by_post)
