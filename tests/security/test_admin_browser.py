@@ -111,8 +111,7 @@ def test_api_docs_render_under_their_csp(base_url):
     """Swagger UI at /api/v2/docs/ draws the operations with no CSP violation."""
     from playwright.sync_api import sync_playwright
 
-    if requests.get(f"{base_url}/api/v2/docs/", timeout=30).status_code == 404:
-        pytest.skip("this build serves no API docs")
+    assert requests.get(f"{base_url}/api/v2/docs/", timeout=30).status_code == 200
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
