@@ -20,9 +20,9 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale, Page, Revision
 
 from api import filters
-from api.throttling import PreviewRateThrottle
 from api.views import PAGE_PARAMETERS, PagesViewSet
 from blog.preview import preview_content_load, preview_token_read
+from serving.throttling import PreviewRateThrottle
 
 
 class PreviewTokenError(APIException):
