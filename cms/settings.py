@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "blog.frontend.SiteRootPathsMiddleware",
     # django-axes wants to be last among the middlewares that may answer a login.
     "axes.middleware.AxesMiddleware",
+    # Innermost: an admin write (a publish and its audit entry) commits whole or not at all.
+    "serving.admin_transactions.AdminAtomicWritesMiddleware",
     # Innermost before the metrics: cached API answers skip the view but are still counted.
     "api.caching.ApiCacheMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
