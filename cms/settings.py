@@ -294,8 +294,10 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Blog")
 # Used in notification emails and admin links to the live site.
 PORT = env.int("PORT", default=8000)
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{PORT}")
-# The public site lives on the frontend: canonical URLs, sitemap and feeds point there.
-FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="http://localhost:3000").rstrip("/")
+# The public site: with a frontend, canonical URLs, sitemap, feeds and Wagtail's own page
+# URLs point there; left empty, the CMS is the public site and renders pages itself with
+# its reference theme (blog/templates/blog/theme/), so every page has one address.
+FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="").rstrip("/")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
@@ -314,10 +316,18 @@ WAGTAILSEO_SEP = "|"
 # Seconds a preview token (and the unsaved draft it points at) stays valid.
 # https://docs.djangoproject.com/en/5.2/topics/signing/#verifying-timestamped-values
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=300)
-# The frontend route the admin's Preview opens, with ?token=...&id=...&type=... appended
-# (e.g. a Next.js draft-mode route handler).
+# The frontend route the admin's Preview frames, with ?token=...&id=...&type=... appended
+# (e.g. a Next.js draft-mode route handler). Empty (no frontend): the preview is the
+# CMS's reference theme, which stays available as a preview mode either way.
+# HEADLESS_PREVIEW_URL is the variable's former name, still read.
 # https://nextjs.org/docs/app/guides/draft-mode
-HEADLESS_PREVIEW_URL = env.str("HEADLESS_PREVIEW_URL", default=f"{FRONTEND_BASE_URL}/api/preview")
+FRONTEND_PREVIEW_URL = env.str(
+    "FRONTEND_PREVIEW_URL",
+    default=env.str(
+        "HEADLESS_PREVIEW_URL",
+        default=f"{FRONTEND_BASE_URL}/api/preview" if FRONTEND_BASE_URL else "",
+    ),
+)
 
 # ---------------------------------------------------------------------------------------
 # SEO surfaces: robots.txt, sitemap and feeds (blog/robots.py, blog/sitemaps.py,
@@ -600,11 +610,15 @@ CSP_MEDIA_SOURCES = env.list(
 )
 # What the admin may frame: the frontend (the preview panel shows the draft there) and
 # the embeds editors preview (Wagtail's oEmbed finders).
-_frontend_origin = "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_BASE_URL))
+_frontend_origins = [
+    "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    for url in (FRONTEND_BASE_URL, FRONTEND_PREVIEW_URL)
+    if url
+]
 CSP_FRAME_SOURCES = env.list(
     "CSP_FRAME_SOURCES",
     default=[
-        _frontend_origin,
+        *dict.fromkeys(_frontend_origins),
         "https://www.youtube.com",
         "https://www.youtube-nocookie.com",
         "https://player.vimeo.com",
