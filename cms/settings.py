@@ -673,6 +673,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # IP blocklist (serving.ip_blocklist): CIDRs from here plus Settings → Blocked networks.
 IP_BLOCKLIST = env.list("IP_BLOCKLIST", default=[])
 IP_BLOCKLIST_CACHE_SECONDS = env.int("IP_BLOCKLIST_CACHE_SECONDS", default=60)
+# Break glass: ignore the admin's Blocked networks rows (IP_BLOCKLIST still applies) until
+# a locked-out admin has deleted the row that blocks them; then unset it.
+IP_BLOCKLIST_BREAK_GLASS = env.bool("IP_BLOCKLIST_BREAK_GLASS", default=False)
 
 # API rate limits (serving.throttling), counted per client IP in the default cache (Redis).
 # https://www.django-rest-framework.org/api-guide/throttling/
