@@ -34,6 +34,7 @@ from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
 from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
 from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
+from blog.social_preview import SocialPreviewPanel
 
 STRUCTURED_DATA_TYPES = [
     ("", "Default for the page type"),
@@ -75,7 +76,8 @@ class SeoPage(SeoMixin, Page):
     )
 
     promote_panels = [
-        *SeoMixin.seo_meta_panels,
+        MultiFieldPanel(SeoMixin.seo_meta_panels[0].children, heading="Search and social fields"),
+        SocialPreviewPanel(heading="Search and social previews"),
         MultiFieldPanel(
             [FieldPanel("twitter_card"), FieldPanel("structured_data_type")],
             heading="Social and structured data",
