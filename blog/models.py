@@ -31,7 +31,12 @@ from wagtail.search import index
 from wagtailseo.models import SeoMixin, SeoType, TwitterCard
 
 from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
-from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
+from blog.frontend import (
+    frontend_configured,
+    page_frontend_path,
+    page_frontend_url,
+    public_base_url,
+)
 from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
 from blog.social_preview import SocialPreviewPanel
@@ -131,6 +136,15 @@ class SeoPage(SeoMixin, Page):
         if parts is None:
             return None
         return parts[0], public_base_url(), page_frontend_path(page=self)
+
+    def get_url(self, request=None, current_site=None):
+        """Absolute on the frontend (Wagtail shortens URLs on a single-site install to a
+        path, which the admin would open on this host); a path on this host without one."""
+        if not frontend_configured():
+            return super().get_url(request=request, current_site=current_site)
+        return self.get_full_url(request=request)
+
+    url = property(get_url)  # Wagtail binds ``url`` to its own ``get_url``
 
     def get_context(self, request, *args, **kwargs):
         from blog.theme import page_theme_context  # blog.theme reads these models
