@@ -64,11 +64,13 @@ def _every_surface(client, post) -> dict[str, str]:
 def test_with_a_frontend_every_surface_names_the_frontend_url(client, post, settings):
     settings.FRONTEND_BASE_URL = "https://www.example.com"
     named = _every_surface(client, post)
-    assert set(named.values()) == {"https://www.example.com/blog/addressed-post/"}, sorted(named.items())
+    expected = "https://www.example.com/blog/addressed-post/"
+    assert set(named.values()) == {expected}, sorted(named.items())
 
 
 def test_without_a_frontend_every_surface_names_the_cms_url(client, post, settings):
     settings.FRONTEND_BASE_URL = ""
     settings.WAGTAILADMIN_BASE_URL = "https://cms.example.org"
     named = _every_surface(client, post)
-    assert set(named.values()) == {"https://cms.example.org/blog/addressed-post/"}, sorted(named.items())
+    expected = "https://cms.example.org/blog/addressed-post/"
+    assert set(named.values()) == {expected}, sorted(named.items())
