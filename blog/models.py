@@ -31,12 +31,14 @@ from wagtail.search import index
 from wagtailseo.models import SeoMixin, SeoType, TwitterCard
 
 from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
+from blog.editor_panels import PostFactsPanel
 from blog.frontend import (
     frontend_configured,
     page_frontend_path,
     page_frontend_url,
     public_base_url,
 )
+from blog.page_forms import BlogPageForm
 from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
 from blog.social_preview import SocialPreviewPanel
@@ -80,6 +82,7 @@ class SeoPage(SeoMixin, Page):
         help_text="The schema.org type search engines are told this page is.",
     )
 
+    base_form_class = BlogPageForm
     promote_panels = [
         MultiFieldPanel(SeoMixin.seo_meta_panels[0].children, heading="Search and social fields"),
         SocialPreviewPanel(heading="Search and social previews"),
@@ -357,6 +360,7 @@ class BlogPostPage(SeoPage):
             heading="Summary",
         ),
         FieldPanel("body"),
+        PostFactsPanel(heading="Reading time and excerpt"),
         MultiFieldPanel(
             [
                 InlinePanel("post_authors", label="Author", min_num=1, heading="Authors"),

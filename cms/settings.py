@@ -309,6 +309,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEO_SEP = "|"
+# Milliseconds of quiet after an edit before the admin autosaves a draft revision.
+# Wagtail's 500 wrote a revision every few keystrokes (dozens an hour per editor).
+# https://docs.wagtail.org/en/7.4/reference/settings.html#wagtail-autosave-interval
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=10_000)
 
 # ---------------------------------------------------------------------------------------
 # Headless API v2 and preview (api/, blog/preview.py)
