@@ -88,8 +88,11 @@ def _editor_previews_schedules_and_publishes(page, base_url: str, post, shots) -
     listing = page.request.get(f"{base_url}/api/v2/pages/?type=blog.BlogPostPage").json()
     assert listing["meta"]["total_count"] == 3
 
-    # Publish now instead: clear the schedule and publish; the update goes live.
+    # Publish now instead: cancel the schedule (it locks the page), clear the go-live
+    # time and publish; the update goes live.
     page.goto(f"{base_url}/admin/pages/{post.pk}/edit/")
+    page.get_by_role("button", name="Cancel scheduled publish").click()
+    page.wait_for_url(f"**/admin/pages/{post.pk}/edit/")
     page.locator("#id_go_live_at").evaluate("field => { field.value = ''; }")
     _publish(page)
     detail = page.request.get(f"{base_url}/api/v2/pages/{post.pk}/").json()
