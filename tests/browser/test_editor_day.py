@@ -151,7 +151,7 @@ def _marketer_sees_social_previews_and_the_report_agrees(page, base_url, post, s
 
 
 def _admin_cannot_block_their_own_network(page, base_url: str, shots) -> None:
-    page.goto(f"{base_url}/admin/snippets/serving/blockednetwork/add/")
+    page.goto(f"{base_url}/admin/snippets/cms/blockednetwork/add/")
     assert_accessible(page, screen="add blocked network")
     page.fill("#id_network", "127.0.0.0/8")
     page.fill("#id_reason", "Trying to block the office")

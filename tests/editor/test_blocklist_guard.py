@@ -10,8 +10,8 @@ from serving.models import BlockedNetwork
 
 pytestmark = pytest.mark.django_db
 
-ADD = "wagtailsnippets_serving_blockednetwork:add"
-EDIT = "wagtailsnippets_serving_blockednetwork:edit"
+ADD = "wagtailsnippets_cms_blockednetwork:add"
+EDIT = "wagtailsnippets_cms_blockednetwork:edit"
 
 
 @pytest.fixture
