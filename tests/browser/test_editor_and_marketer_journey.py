@@ -134,7 +134,7 @@ def _report_rows(page) -> dict[str, str]:
 
 def _marketer_finds_and_fixes_gap(page, base_url: str, shots) -> None:
     page.get_by_role("button", name="Reports").click()
-    page.get_by_role("link", name="SEO").click()
+    page.get_by_role("link", name="SEO", exact=True).click()
     page.wait_for_url(f"{base_url}/admin/reports/seo/")
     rows = _report_rows(page)
     assert "Title tag empty: page title used" in rows[TITLE]  # a fallback, noted
