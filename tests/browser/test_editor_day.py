@@ -158,6 +158,8 @@ def _admin_cannot_block_their_own_network(page, base_url: str, shots) -> None:
     page.locator("footer button[type=submit]").first.click()
     expect(page.get_by_text("contains your own address, 127.0.0.1")).to_be_visible()
     page.screenshot(path=shots / "day-06-self-lockout-refused.png", full_page=True)
+    # The error banner fades in; axe measures contrast mid-animation otherwise.
+    page.wait_for_timeout(1500)
     assert_accessible(page, screen="add blocked network, refused")
 
 
