@@ -86,7 +86,7 @@ from api.selectors import (
     tags_with_post_counts,
 )
 from api.streamfield import BODY_FORMATS, link_blocks_representation
-from blog.frontend import page_frontend_path, page_frontend_url
+from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
 from serving.metrics import search_latency_observe
 
@@ -651,7 +651,7 @@ class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
         return Response(
             {
                 "site_name": site.site_name or settings.WAGTAIL_SITE_NAME,
-                "frontend_base_url": settings.FRONTEND_BASE_URL,
+                "frontend_base_url": public_base_url(),
                 "tagline": site_settings.tagline if site_settings else "",
                 "root_page": {
                     "id": root.pk,

@@ -27,6 +27,7 @@ from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.models import Author, BlogIndexPage, BlogPostAuthor, BlogPostPage, Category, HomePage
+from blog.publication import live_revisions_ensure, live_revisions_repair
 
 CATEGORIES = {
     "Engineering": "How we build and run software.",
@@ -141,15 +142,23 @@ def _demo_image_bytes(*, rng: random.Random, number: int) -> bytes:
     return buffer.getvalue()
 
 
+DEMO_IMAGE_ALT = "Abstract pattern of coloured shapes"
+
+
 def demo_images_ensure(*, seed: int) -> list:
     image_model = get_image_model()
     images = []
     for number in range(1, IMAGE_COUNT + 1):
         title = f"Demo image {number}"
         image = image_model.objects.filter(title=title).first()
+        if image is not None and not image.description:
+            image.description = DEMO_IMAGE_ALT
+            image.save(update_fields=["description"])
         if image is None:
             data = _demo_image_bytes(rng=random.Random(seed * 7919 + number), number=number)
-            image = image_model(title=title)
+            # The description is the image's alt text wherever it is shown without one of
+            # its own (Wagtail falls back to the title otherwise, a file name to a reader).
+            image = image_model(title=title, description=DEMO_IMAGE_ALT)
             image.file = ImageFile(io.BytesIO(data), name=f"demo-{number}.jpg")
             image.save()
         images.append(image)
@@ -291,6 +300,7 @@ def demo_posts_ensure(
     with _per_save_indexing_paused(BlogPostPage):
         for start in range(0, len(numbers), SEED_BATCH):
             batch_ids = []
+            batch_posts = []
             with transaction.atomic():
                 # Lock the index as treebeard's add_child does, once per batch.
                 last = Page.objects.select_for_update().get(pk=index.pk).get_last_child()
@@ -308,11 +318,15 @@ def demo_posts_ensure(
                     _page_append(parent=index, page=post, previous_path=previous_path)
                     previous_path = post.path
                     batch_ids.append(post.pk)
+                    batch_posts.append(post)
                     if len(linkable_ids) < 200:
                         linkable_ids.append(post.pk)
                     created += 1
                     if progress and created % 500 == 0:
                         progress(created)
+                # Published through revisions, as the admin does: scheduling an update to a
+                # demo post keeps it live, and its history starts with its publication.
+                live_revisions_ensure(pages=batch_posts)
                 Page.objects.filter(pk=index.pk).update(numchild=F("numchild") + len(batch_ids))
                 index.numchild += len(batch_ids)
                 _posts_index(post_ids=batch_ids)
@@ -406,6 +420,8 @@ def seed_demo(*, posts: int, seed: int = 1, progress=None) -> SeedResult:
         categories=categories,
         progress=progress,
     )
+    # The home page, the index and posts seeded by older releases.
+    live_revisions_repair()
     if created:
         statistics_refresh()
     total = BlogPostPage.objects.child_of(index).count()

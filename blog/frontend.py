@@ -1,7 +1,11 @@
-"""Where content lives on the public frontend (``FRONTEND_BASE_URL``), not on this host.
+"""Where content lives for readers: one public address per page.
 
-The CMS is headless: canonical URLs, sitemap entries, feed links and rich-text links all
-point at the frontend, which serves the same paths as the page tree below the site root.
+With a frontend (``FRONTEND_BASE_URL`` set) the CMS is headless: canonical URLs, sitemap
+entries, feed links, rich-text links and Wagtail's own page URLs (the admin's LIVE link,
+``full_url``, frontend-cache purges) all point at the frontend, which serves the same
+paths as the page tree below the site root. Without one, the CMS is the public site: the
+same paths on ``WAGTAILADMIN_BASE_URL``, rendered by the reference theme. Either way
+every surface names the same URL for a page, because every one of them comes from here.
 """
 
 from contextvars import ContextVar
@@ -13,9 +17,19 @@ from wagtail.models import Site
 _request_root_paths: ContextVar[dict | None] = ContextVar("site_root_paths", default=None)
 
 
+def frontend_configured() -> bool:
+    """True when a separate frontend renders the public site."""
+    return bool(settings.FRONTEND_BASE_URL)
+
+
+def public_base_url() -> str:
+    """The public site's origin: the frontend's, else this CMS's own."""
+    return (settings.FRONTEND_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
 def frontend_url(*, path: str) -> str:
-    """``FRONTEND_BASE_URL`` joined with a site-relative path such as ``/blog/a-post/``."""
-    return f"{settings.FRONTEND_BASE_URL}/{path.lstrip('/')}"
+    """The public base URL joined with a site-relative path such as ``/blog/a-post/``."""
+    return f"{public_base_url()}/{path.lstrip('/')}"
 
 
 class SiteRootPathsMiddleware:

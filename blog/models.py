@@ -7,6 +7,7 @@ marketing owns titles, descriptions, canonical URLs and social images on the Pro
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,9 +31,17 @@ from wagtail.search import index
 from wagtailseo.models import SeoMixin, SeoType, TwitterCard
 
 from blog.blocks import LinkBlock, MenuItemBlock, PostBodyBlock
-from blog.frontend import page_frontend_url
+from blog.editor_panels import PostFactsPanel
+from blog.frontend import (
+    frontend_configured,
+    page_frontend_path,
+    page_frontend_url,
+    public_base_url,
+)
+from blog.page_forms import BlogPageForm
 from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
+from blog.social_preview import SocialPreviewPanel
 
 STRUCTURED_DATA_TYPES = [
     ("", "Default for the page type"),
@@ -47,6 +56,10 @@ TWITTER_CARDS = [
     (TwitterCard.SUMMARY.value, "Summary"),
     (TwitterCard.LARGE.value, "Summary with large image"),
 ]
+
+
+# The preview mode that frames the frontend's preview route (``FRONTEND_PREVIEW_URL``).
+FRONTEND_PREVIEW_MODE = "frontend"
 
 
 class SeoPage(SeoMixin, Page):
@@ -69,8 +82,10 @@ class SeoPage(SeoMixin, Page):
         help_text="The schema.org type search engines are told this page is.",
     )
 
+    base_form_class = BlogPageForm
     promote_panels = [
-        *SeoMixin.seo_meta_panels,
+        MultiFieldPanel(SeoMixin.seo_meta_panels[0].children, heading="Search and social fields"),
+        SocialPreviewPanel(heading="Search and social previews"),
         MultiFieldPanel(
             [FieldPanel("twitter_card"), FieldPanel("structured_data_type")],
             heading="Social and structured data",
@@ -85,9 +100,61 @@ class SeoPage(SeoMixin, Page):
     def seo_twitter_card_content(self) -> str:
         return self.twitter_card or self.seo_twitter_card.value
 
+    @property
+    def preview_modes(self):
+        """The reference theme always; the frontend first (the default) when one is set.
+
+        The theme stays a mode beside the frontend because Wagtail's content checks and
+        wagtail-seo's SEO Preview read a rendering served from this origin.
+        """
+        modes = [("", "Reference theme"), ("wagtail-seo", "SEO Preview")]
+        if settings.FRONTEND_PREVIEW_URL:
+            modes.insert(0, (FRONTEND_PREVIEW_MODE, "Frontend"))
+        return modes
+
     def serve_preview(self, request, mode_name):
-        """Headless: the preview is the frontend's rendering of this draft (``blog.preview``)."""
-        return preview_response(page=self)
+        """The frontend's rendering of this draft (``blog.preview``), or the reference theme.
+
+        wagtail-seo's SEO Preview renders the default mode to read its ``<head>``: it gets
+        the theme, since a redirect to another origin has nothing to read.
+        """
+        if mode_name == FRONTEND_PREVIEW_MODE:
+            if not getattr(self, "_seo_preview_rendering", False):
+                return preview_response(page=self)
+            mode_name = ""
+        return super().serve_preview(request, mode_name)
+
+    def get_preview_context(self, request, mode_name):
+        # wagtail-seo calls ``serve_preview(request, self.default_preview_mode)`` from here.
+        self._seo_preview_rendering = mode_name == "wagtail-seo"
+        try:
+            return super().get_preview_context(request, mode_name)
+        finally:
+            self._seo_preview_rendering = False
+
+    def get_url_parts(self, request=None):
+        """Wagtail's URL for this page (LIVE link, ``full_url``, cache purges) is its one
+        public address: on the frontend when there is one, else on this CMS."""
+        parts = super().get_url_parts(request)
+        if parts is None:
+            return None
+        return parts[0], public_base_url(), page_frontend_path(page=self)
+
+    def get_url(self, request=None, current_site=None):
+        """Absolute on the frontend (Wagtail shortens URLs on a single-site install to a
+        path, which the admin would open on this host); a path on this host without one."""
+        if not frontend_configured():
+            return super().get_url(request=request, current_site=current_site)
+        return self.get_full_url(request=request)
+
+    url = property(get_url)  # Wagtail binds ``url`` to its own ``get_url``
+
+    def get_context(self, request, *args, **kwargs):
+        from blog.theme import page_theme_context  # blog.theme reads these models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_theme_context(page=self, request=request))
+        return context
 
     def get_sitemap_urls(self, request=None):
         """Sitemap entries on the frontend's domain: search engines must index the frontend.
@@ -122,6 +189,15 @@ class HomePage(SeoPage):
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        """The blog indexes, each with its three newest posts: a useful front page."""
+        context = super().get_context(request, *args, **kwargs)
+        indexes = list(BlogIndexPage.objects.child_of(self).live().public())
+        for blog_index in indexes:
+            blog_index.latest_posts = blog_index.live_posts()[:3]
+        context["indexes"] = indexes
+        return context
 
 
 class BlogIndexPage(SeoPage):
@@ -284,6 +360,7 @@ class BlogPostPage(SeoPage):
             heading="Summary",
         ),
         FieldPanel("body"),
+        PostFactsPanel(heading="Reading time and excerpt"),
         MultiFieldPanel(
             [
                 InlinePanel("post_authors", label="Author", min_num=1, heading="Authors"),

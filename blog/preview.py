@@ -1,10 +1,12 @@
-"""Headless preview: the admin's Preview opens the draft on the frontend, never on this host.
+"""Headless preview: the admin's Preview frames the draft on the frontend.
 
+Used when ``FRONTEND_PREVIEW_URL`` is set (its "Frontend" preview mode, the default then);
+otherwise, and in the "Reference theme" mode, the CMS renders the draft itself.
 When an editor presses Preview, Wagtail calls the page's ``serve_preview`` with the page
 built from the unsaved form. We store that page's content (the same JSON a revision holds)
 in the cache under a random key for ``PREVIEW_TOKEN_MAX_AGE`` seconds, sign a token naming
 the page and the key (``django.core.signing.TimestampSigner``), and redirect the preview
-to ``HEADLESS_PREVIEW_URL?token=...``. The frontend fetches ``/api/v2/preview/?token=...``
+to ``FRONTEND_PREVIEW_URL?token=...``. The frontend fetches ``/api/v2/preview/?token=...``
 and renders the draft. The token expires within minutes and covers that one page.
 
 The behaviour follows wagtail-headless-preview (https://github.com/torchbox/wagtail-headless-preview)
@@ -69,7 +71,7 @@ def preview_url(*, page) -> str:
             "type": page.specific_class._meta.label,
         }
     )
-    return f"{settings.HEADLESS_PREVIEW_URL}?{query}"
+    return f"{settings.FRONTEND_PREVIEW_URL}?{query}"
 
 
 def preview_response(*, page) -> HttpResponseRedirect:

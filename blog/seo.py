@@ -30,6 +30,8 @@ from blog.models import SiteSettings
 from blog.services import post_excerpt, truncate_at_word
 
 DESCRIPTION_LENGTH = 155
+# A meta description marketing writes is kept as written; over this, search results cut it.
+DESCRIPTION_MAX_LENGTH = 160
 TITLE_LENGTH = 60
 SCHEMA_CONTEXT = "https://schema.org"
 

@@ -1,13 +1,16 @@
 """Admin registration: the blog's snippets (listings with search and filters) and the SEO
 report under Reports."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from blog.dashboard import BlogDashboardPanel
 from blog.models import Author, Category
 from blog.seo_report import SeoReportView
 
@@ -67,3 +70,14 @@ def register_seo_report_menu_item():
     return SeoReportMenuItem(
         "SEO", reverse("blog_seo_report"), name="seo", icon_name="search", order=1300
     )
+
+
+@hooks.register("insert_global_admin_js")
+def admin_accessibility_js():
+    """Accessible names Wagtail's admin leaves out (``blog/static/blog/admin-accessibility.js``)."""
+    return format_html('<script src="{}"></script>', static("blog/admin-accessibility.js"))
+
+
+@hooks.register("construct_homepage_panels")
+def add_blog_dashboard_panel(request, panels):
+    panels.append(BlogDashboardPanel(request=request))

@@ -296,8 +296,10 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Blog")
 # Used in notification emails and admin links to the live site.
 PORT = env.int("PORT", default=8000)
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{PORT}")
-# The public site lives on the frontend: canonical URLs, sitemap and feeds point there.
-FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="http://localhost:3000").rstrip("/")
+# The public site: with a frontend, canonical URLs, sitemap, feeds and Wagtail's own page
+# URLs point there; left empty, the CMS is the public site and renders pages itself with
+# its reference theme (blog/templates/blog/theme/), so every page has one address.
+FRONTEND_BASE_URL = env.str("FRONTEND_BASE_URL", default="").rstrip("/")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
@@ -309,6 +311,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEO_SEP = "|"
+# Milliseconds of quiet after an edit before the admin autosaves a draft revision.
+# Wagtail's 500 wrote a revision every few keystrokes (dozens an hour per editor).
+# https://docs.wagtail.org/en/7.4/reference/settings.html#wagtail-autosave-interval
+WAGTAIL_AUTOSAVE_INTERVAL = env.int("WAGTAIL_AUTOSAVE_INTERVAL", default=10_000)
 
 # ---------------------------------------------------------------------------------------
 # Headless API v2 and preview (api/, blog/preview.py)
@@ -316,10 +322,18 @@ WAGTAILSEO_SEP = "|"
 # Seconds a preview token (and the unsaved draft it points at) stays valid.
 # https://docs.djangoproject.com/en/5.2/topics/signing/#verifying-timestamped-values
 PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=300)
-# The frontend route the admin's Preview opens, with ?token=...&id=...&type=... appended
-# (e.g. a Next.js draft-mode route handler).
+# The frontend route the admin's Preview frames, with ?token=...&id=...&type=... appended
+# (e.g. a Next.js draft-mode route handler). Empty (no frontend): the preview is the
+# CMS's reference theme, which stays available as a preview mode either way.
+# HEADLESS_PREVIEW_URL is the variable's former name, still read.
 # https://nextjs.org/docs/app/guides/draft-mode
-HEADLESS_PREVIEW_URL = env.str("HEADLESS_PREVIEW_URL", default=f"{FRONTEND_BASE_URL}/api/preview")
+FRONTEND_PREVIEW_URL = env.str(
+    "FRONTEND_PREVIEW_URL",
+    default=env.str(
+        "HEADLESS_PREVIEW_URL",
+        default=f"{FRONTEND_BASE_URL}/api/preview" if FRONTEND_BASE_URL else "",
+    ),
+)
 
 # ---------------------------------------------------------------------------------------
 # SEO surfaces: robots.txt, sitemap and feeds (blog/robots.py, blog/sitemaps.py,
@@ -602,11 +616,15 @@ CSP_MEDIA_SOURCES = env.list(
 )
 # What the admin may frame: the frontend (the preview panel shows the draft there) and
 # the embeds editors preview (Wagtail's oEmbed finders).
-_frontend_origin = "{0.scheme}://{0.netloc}".format(urlsplit(FRONTEND_BASE_URL))
+_frontend_origins = [
+    "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    for url in (FRONTEND_BASE_URL, FRONTEND_PREVIEW_URL)
+    if url
+]
 CSP_FRAME_SOURCES = env.list(
     "CSP_FRAME_SOURCES",
     default=[
-        _frontend_origin,
+        *dict.fromkeys(_frontend_origins),
         "https://www.youtube.com",
         "https://www.youtube-nocookie.com",
         "https://player.vimeo.com",
@@ -661,6 +679,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # IP blocklist (serving.ip_blocklist): CIDRs from here plus Settings → Blocked networks.
 IP_BLOCKLIST = env.list("IP_BLOCKLIST", default=[])
 IP_BLOCKLIST_CACHE_SECONDS = env.int("IP_BLOCKLIST_CACHE_SECONDS", default=60)
+# Break glass: ignore the admin's Blocked networks rows (IP_BLOCKLIST still applies) until
+# a locked-out admin has deleted the row that blocks them; then unset it.
+IP_BLOCKLIST_BREAK_GLASS = env.bool("IP_BLOCKLIST_BREAK_GLASS", default=False)
 
 # API rate limits (serving.throttling), counted per client IP in the default cache (Redis).
 # https://www.django-rest-framework.org/api-guide/throttling/

@@ -23,7 +23,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 from serving.client_ip import MAX_FORWARDED_BYTES, client_ip_from_request, forwarded_for_too_long
 from serving.models import BlockedNetwork
@@ -88,11 +89,15 @@ def blocked_networks_cache_prime(*, cidrs: tuple[str, ...] = ()) -> None:
 
 
 def ip_is_blocked(*, ip: str) -> bool:
-    """True if ``ip`` falls in the environment's or the admin's blocklist."""
+    """True if ``ip`` falls in the environment's or the admin's blocklist.
+
+    ``IP_BLOCKLIST_BREAK_GLASS`` ignores the admin's rows (the environment's still apply):
+    the way back in when an admin row locked out the people who could delete it.
+    """
     address = ipaddress.ip_address(ip)
-    networks = ip_networks_parse(cidrs=tuple(settings.IP_BLOCKLIST)) + ip_networks_parse(
-        cidrs=blocked_networks_from_database()
-    )
+    networks = ip_networks_parse(cidrs=tuple(settings.IP_BLOCKLIST))
+    if not settings.IP_BLOCKLIST_BREAK_GLASS:
+        networks += ip_networks_parse(cidrs=blocked_networks_from_database())
     return any(address.version == network.version and address in network for network in networks)
 
 
@@ -103,8 +108,22 @@ def path_is_probe(*, path: str) -> bool:
     )
 
 
+BLOCKED_MESSAGE = "Requests from your network are not allowed."
+
+
+def blocked_response(*, request) -> HttpResponse:
+    """403: an HTML page for a browser (it asks for text/html), JSON for the API and tools."""
+    accepts_html = "text/html" in request.headers.get("Accept", "")
+    if accepts_html and not request.path.startswith(settings.SECURITY_API_PATH_PREFIX):
+        return HttpResponse(
+            render_to_string("serving/blocked.html", {"message": BLOCKED_MESSAGE}),
+            status=403,
+        )
+    return JsonResponse({"message": BLOCKED_MESSAGE}, status=403)
+
+
 class IPBlocklistMiddleware:
-    """403 with a JSON message for blocked addresses; 400 for an absurd
+    """403 for blocked addresses (``blocked_response``); 400 for an absurd
     ``X-Forwarded-For`` (``serving.client_ip``); probes always pass."""
 
     def __init__(self, get_response):
@@ -122,9 +141,7 @@ class IPBlocklistMiddleware:
             ip = client_ip_from_request(request=request)
             if ip_is_blocked(ip=ip):
                 logger.warning("Refused a request from blocked address %s", ip)
-                return JsonResponse(
-                    {"message": "Requests from your network are not allowed."}, status=403
-                )
+                return blocked_response(request=request)
         return self.get_response(request)
 
 

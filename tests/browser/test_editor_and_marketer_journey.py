@@ -134,19 +134,19 @@ def _report_rows(page) -> dict[str, str]:
 
 def _marketer_finds_and_fixes_gap(page, base_url: str, shots) -> None:
     page.get_by_role("button", name="Reports").click()
-    page.get_by_role("link", name="SEO").click()
+    page.get_by_role("link", name="SEO", exact=True).click()
     page.wait_for_url(f"{base_url}/admin/reports/seo/")
     rows = _report_rows(page)
-    assert "No SEO title" in rows[TITLE]
+    assert "Title tag empty: page title used" in rows[TITLE]  # a fallback, noted
     assert "No social image" in rows[TITLE]  # an image in the body is not a social image
-    assert "No search description" not in rows[TITLE]  # the editor wrote one
+    assert "Meta description" not in rows[TITLE]  # the editor wrote one
     page.screenshot(path=shots / "04-marketer-seo-report.png", full_page=True)
 
     # The spreadsheet export lists the same page with its issues.
     export = page.request.get(f"{base_url}/admin/reports/seo/?export=csv")
     assert export.status == 200
     exported = {row["Page title"]: row for row in csv.DictReader(io.StringIO(export.text()))}
-    assert "No SEO title" in exported[TITLE]["Issues"]
+    assert "Title tag empty: page title used" in exported[TITLE]["Issues"]
     assert exported[TITLE]["URL"] == f"{FRONTEND}/blog/{SLUG}/"
 
     # Fix: the row links to the page's Promote tab; set an SEO title and publish.
@@ -157,7 +157,7 @@ def _marketer_finds_and_fixes_gap(page, base_url: str, shots) -> None:
     page.locator("button[name=action-publish]").click()
     page.wait_for_url("**/admin/pages/*/")
 
-    page.goto(f"{base_url}/admin/reports/seo/?issue=title_missing")
+    page.goto(f"{base_url}/admin/reports/seo/?issue=title_fallback")
     rows = _report_rows(page)
     assert TITLE not in rows
     assert rows, "other pages still lack an SEO title"

@@ -41,30 +41,44 @@ def test_a_complete_post_breaks_no_rule(complete_post):
     assert _issues(complete_post()) == []
 
 
-def test_no_seo_title(complete_post):
-    assert _issues(complete_post(title="Empty", seo_title="")) == ["No SEO title"]
-    assert _issues(complete_post(slug="sp", title="Spaces", seo_title="   ")) == ["No SEO title"]
+def test_an_empty_title_tag_is_noted_as_the_page_title_fallback(complete_post):
+    fallback = "Title tag empty: page title used"
+    assert _issues(complete_post(title="Empty", seo_title="")) == [fallback]
+    assert _issues(complete_post(slug="sp", title="Spaces", seo_title="   ")) == [fallback]
 
 
 @pytest.mark.parametrize(("length", "flagged"), [(60, False), (61, True)])
 def test_title_over_60_characters(complete_post, length, flagged):
     post = complete_post(seo_title="t" * length)
-    assert _issues(post) == (["Title over 60 characters"] if flagged else [])
+    assert _issues(post) == (["Title tag over 60 characters"] if flagged else [])
 
 
 def test_long_page_title_counts_when_no_seo_title(complete_post):
     post = complete_post(title="p" * 70, seo_title="")
-    assert _issues(post) == ["No SEO title", "Title over 60 characters"]
+    assert _issues(post) == ["Title tag over 60 characters", "Title tag empty: page title used"]
 
 
-def test_no_search_description(complete_post):
-    assert _issues(complete_post(search_description="")) == ["No search description"]
+def test_an_empty_meta_description_falls_back_to_the_intro_and_is_not_missing(complete_post):
+    post = complete_post(search_description="", intro="An intro the API serves instead.")
+    assert _issues(post) == ["Meta description empty: intro used"]
+    annotated = seo_report_pages(pages=Page.objects.filter(pk=post.pk)).get()
+    assert annotated.description_length == len("An intro the API serves instead.")
+    assert not seo_report_filter(pages=seo_report_pages(pages=Page.objects.filter(pk=post.pk)))
+
+
+def test_a_meta_description_is_missing_only_without_an_intro(site_tree):
+    home, index = site_tree
+    index.intro = ""
+    index.search_description = ""
+    index.save()
+    assert "No meta description (and no intro to fall back on)" in _issues(index)
+    assert "Meta description empty: intro used" in _issues(home)  # home has an intro
 
 
 @pytest.mark.parametrize(("length", "flagged"), [(160, False), (161, True)])
 def test_description_over_160_characters(complete_post, length, flagged):
     post = complete_post(search_description="d" * length)
-    assert _issues(post) == (["Description over 160 characters"] if flagged else [])
+    assert _issues(post) == (["Meta description over 160 characters"] if flagged else [])
 
 
 def test_no_social_image_unless_a_promote_or_featured_image(complete_post, image):
@@ -87,10 +101,10 @@ def test_duplicate_titles_ignore_case_and_use_the_seo_title(complete_post):
     second = complete_post(slug="two", seo_title="same title")
     third = complete_post(slug="three", title="Same title", seo_title="")
     unique = complete_post(slug="four", seo_title="Different")
-    assert "Duplicate title" in _issues(first)
-    assert "Duplicate title" in _issues(second)
-    assert "Duplicate title" in _issues(third)
-    assert "Duplicate title" not in _issues(unique)
+    assert "Duplicate title tag" in _issues(first)
+    assert "Duplicate title tag" in _issues(second)
+    assert "Duplicate title tag" in _issues(third)
+    assert "Duplicate title tag" not in _issues(unique)
 
 
 def test_a_draft_twin_does_not_make_a_duplicate(complete_post):
@@ -128,21 +142,25 @@ def _rows(response) -> set[str]:
 
 def test_report_lists_pages_with_any_issue_by_default(admin_client, complete_post):
     fine = complete_post(title="Fine", slug="fine")
-    flagged = complete_post(title="Flagged", slug="flagged", search_description="")
+    flagged = complete_post(title="Flagged", slug="flagged", search_description="x" * 200)
+    noted = complete_post(title="Noted", slug="noted", search_description="")
     response = admin_client.get(REPORT)
     assert response.status_code == 200
     rows = _rows(response)
     assert flagged.title in rows
     assert fine.title not in rows
-    assert "No search description" in response.content.decode()
+    assert noted.title not in rows  # a fallback alone is not a problem
+    assert "Meta description over 160 characters" in response.content.decode()
 
 
 def test_filter_by_one_issue(admin_client, complete_post):
-    complete_post(title="Needs description", slug="a", search_description="")
+    complete_post(title="Intro as description", slug="a", search_description="")
     complete_post(title="Needs title", slug="b", seo_title="")
-    response = admin_client.get(REPORT, {"issue": "description_missing"})
-    assert _rows(response) == {"Needs description", "Home", "Blog"}
-    response = admin_client.get(REPORT, {"issue": "title_missing"})
+    response = admin_client.get(REPORT, {"issue": "description_fallback"})
+    assert _rows(response) == {"Intro as description", "Home", "Blog"}
+    assert admin_client.get(REPORT, {"issue": "description_missing"}).status_code == 200
+    assert not _rows(admin_client.get(REPORT, {"issue": "description_missing"}))
+    response = admin_client.get(REPORT, {"issue": "title_fallback"})
     assert "Needs title" in _rows(response)
     assert "Needs description" not in _rows(response)
 
@@ -151,6 +169,8 @@ def test_filter_by_page_type(admin_client, complete_post):
     complete_post(title="Post without title", slug="a", seo_title="")
     post_type = ContentType.objects.get_for_model(BlogPostPage)
     response = admin_client.get(REPORT, {"content_type": post_type.pk})
+    assert _rows(response) == set()  # a title fallback alone is not a problem
+    response = admin_client.get(REPORT, {"content_type": post_type.pk, "issue": "title_fallback"})
     assert _rows(response) == {"Post without title"}
 
 
@@ -162,7 +182,7 @@ def test_unknown_issue_still_lists_only_pages_with_issues(admin_client, complete
 
 
 def test_rows_link_to_the_promote_tab(admin_client, complete_post):
-    post = complete_post(title="Linked", slug="linked", seo_title="")
+    post = complete_post(title="Linked", slug="linked", seo_title="t" * 70)
     body = admin_client.get(REPORT).content.decode()
     assert f'href="/admin/pages/{post.pk}/edit/#tab-promote"' in body
 
@@ -176,8 +196,8 @@ def test_csv_export_lists_every_flagged_page_with_its_issues(admin_client, compl
     rows = {row["Page title"]: row for row in csv.DictReader(io.StringIO(content))}
     assert set(rows) == {"Exported", "Home", "Blog"}
     exported = rows["Exported"]
-    assert exported["Issues"] == "Description over 160 characters"
-    assert exported["Description length"] == "170"
+    assert exported["Issues"] == "Meta description over 160 characters"
+    assert exported["Meta description length"] == "170"
     assert exported["URL"] == f"{FRONTEND}/blog/exported/"
     assert exported["Type"] == "Blog post"
     assert rows["Home"]["URL"] == f"{FRONTEND}/"
@@ -208,3 +228,8 @@ def test_fixing_the_gap_takes_the_page_off_the_report(admin_client, make_post):
     post.og_image = image_make(title="Card")
     post.save_revision().publish()
     assert "To fix" not in _rows(admin_client.get(REPORT, {"issue": "social_image_missing"}))
+
+
+def test_the_site_default_social_image_is_noted_as_a_fallback(complete_post, seo_settings):
+    post = complete_post(slug="bare", featured_image=None)
+    assert _issues(post) == ["Social image: site default used"]
