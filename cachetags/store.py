@@ -56,7 +56,9 @@ def store_call(operation: Callable[[], object]) -> object:
     try:
         result = operation()
     except Exception:  # any client, connection or timeout error: degrade, never break
-        logger.warning("Cache unavailable; computing from the database", exc_info=True)
+        # Debug only: the Redis client's breaker (serving.redis_breaker) says WARNING once
+        # per transition; a traceback per failed call here flooded the log in an outage.
+        logger.debug("Cache unavailable; computing from the database", exc_info=True)
         breaker.record_failure()
         return UNAVAILABLE
     breaker.record_success()
