@@ -4,18 +4,14 @@ The database and cache are whatever the environment names: PostgreSQL and Redis 
 DATABASE_URL and REDIS_URL are set (CI), SQLite and local memory otherwise.
 """
 
-import io
-
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from blog.demo_content import demo_site_ensure
-from blog.models import Author, BlogPostAuthor, BlogPostPage, Category
+from blog.models import Author, Category
 from serving.ip_blocklist import blocked_networks_cache_prime
+from tests.factories import image_make, post_make
 
 
 def _caches_clear():
@@ -53,12 +49,9 @@ def blog_index(site_tree):
 
 @pytest.fixture
 def image(db):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1600, 900), (40, 90, 160)).save(buffer, format="JPEG")
-    img = get_image_model()(title="Test image")
-    img.file = ImageFile(io.BytesIO(buffer.getvalue()), name="test.jpg")
-    img.save()
-    return img
+    return image_make(
+        title="Test image", color=(40, 90, 160), image_format="JPEG", file_name="test.jpg"
+    )
 
 
 @pytest.fixture
@@ -75,25 +68,7 @@ def category(db):
 def make_post(blog_index, author, category):
     """Create a live post beneath the blog index; keyword arguments override fields."""
 
-    def _make(*, title="A post", live=True, body=None, tags=("python",), **fields):
-        post = BlogPostPage(
-            title=title,
-            intro=fields.pop("intro", "An introduction."),
-            body=body
-            if body is not None
-            else [{"type": "paragraph", "value": "<p>Hello world, this is a post.</p>"}],
-            live=False,
-            **fields,
-        )
-        post.post_authors = [BlogPostAuthor(author=author, sort_order=0)]
-        post.categories = [category]
-        post.tags.add(*tags)
-        blog_index.add_child(instance=post)
-        if live:
-            post.save_revision().publish()
-        else:
-            post.save_revision()
-        post.refresh_from_db()
-        return post
+    def _make(**fields):
+        return post_make(blog_index=blog_index, author=author, category=category, **fields)
 
     return _make

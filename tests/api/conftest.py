@@ -17,8 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.embeds.models import Embed
 
 from blog.models import Author, BlogPostAuthor, Category, SiteSettings
-
-API = "/api/v2"
+from tests.factories import rich_body
 
 
 @pytest.fixture(autouse=True)
@@ -56,31 +55,6 @@ def stored_embed(db):
         width=480,
         height=270,
     )
-
-
-def rich_body(*, image, link_page_id=None, document_id=None, embed_url="", cta_page_id=None):
-    """A body with one block of every type, referencing pages, documents, images, embeds."""
-    links = ""
-    if link_page_id:
-        links += f' See <a linktype="page" id="{link_page_id}">the earlier post</a>.'
-    if document_id:
-        links += f' Get <a linktype="document" id="{document_id}">the prices</a>.'
-    return [
-        {"type": "heading", "value": {"text": "Why", "level": "h2"}},
-        {"type": "paragraph", "value": f"<p>Hello <b>world</b>.{links}</p>"},
-        {"type": "image", "value": {"image": image.pk, "alt_text": "A blue box", "caption": "Box"}},
-        {"type": "quote", "value": {"text": "Simple is better.", "attribution": "Tim"}},
-        {"type": "code", "value": {"language": "python", "code": "print('hi')"}},
-        {"type": "embed", "value": embed_url or "https://vimeo.com/unknown"},
-        {
-            "type": "call_to_action",
-            "value": {
-                "text": "Read more",
-                "page": cta_page_id,
-                "url": "" if cta_page_id else "https://example.org/",
-            },
-        },
-    ]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import rich_text, streamfield
 
 from blog.preview import PREVIEW_SALT, preview_token_make
 from tests.admin_forms import admin_post_form
-from tests.api.conftest import API
+from tests.paths import API
 
 PREVIEW = f"{API}/preview/"
 

@@ -2,8 +2,6 @@
 
 from django.test import Client
 
-from .conftest import free_port  # noqa: F401 - shared helpers live in conftest
-
 
 def detail(page) -> str:
     return f"/api/v2/pages/{page.pk}/"
