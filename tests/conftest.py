@@ -4,6 +4,12 @@ The database and cache are whatever the environment names: PostgreSQL and Redis 
 DATABASE_URL and REDIS_URL are set (CI), SQLite and local memory otherwise.
 """
 
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -11,24 +17,42 @@ from django.core.cache import caches
 from blog.demo_content import demo_site_ensure
 from blog.models import Author, Category
 from serving.ip_blocklist import blocked_networks_cache_prime
+from tests.caches import caches_empty
 from tests.factories import image_make, post_make
 
 
-def _caches_clear():
-    # Every alias: the API response cache and the per-process renditions cache too, so
-    # no test sees another's entries (ids repeat across tests).
-    for alias in settings.CACHES:
-        caches[alias].clear()
+def pytest_configure(config):
+    """Settings each test process needs before its first test.
+
+    - A pytest-xdist worker gets a cache key prefix of its own (``<prefix>-gw0``...), for
+      itself and the servers it starts, so workers sharing a Redis database never see or
+      delete each other's keys. pytest-django gives each worker its own test database.
+    - STATIC_ROOT names an existing, empty directory: without ``collectstatic`` WhiteNoise
+      serves through the finders, and warns on every request about a missing root.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        prefix = f"{os.environ.get('CACHE_KEY_PREFIX', 'blog')}-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = prefix
+        for alias, params in settings.CACHES.items():
+            if "KEY_PREFIX" in params:
+                params["KEY_PREFIX"] = prefix
+            with contextlib.suppress(AttributeError):
+                del caches[alias]  # a backend made before now kept the old prefix
+    static_root = Path(tempfile.mkdtemp(prefix="blog-test-static-"))
+    config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
+    settings.STATIC_ROOT = static_root
+    os.environ["STATIC_ROOT"] = str(static_root)
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    _caches_clear()
+    caches_empty()
     # The table of blocked networks is empty at the start of every test; say so in the
     # cache, as a warm production cache would, so no request counts the lookup.
     blocked_networks_cache_prime(cidrs=())
     yield
-    _caches_clear()
+    caches_empty()
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,12 @@ import io
 
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 
-from blog.models import BlogPostAuthor, BlogPostPage
+from blog.demo_content import demo_site_ensure
+from blog.models import Author, BlogPostAuthor, BlogPostPage, Category, SiteSettings
 
 EDITOR_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -86,3 +89,90 @@ def rich_body(*, image, link_page_id=None, document_id=None, embed_url="", cta_p
             },
         },
     ]
+
+
+def document_make():
+    from django.core.files.base import ContentFile
+
+    document = get_document_model()(title="Price list")
+    document.file.save("prices.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return document
+
+
+def stored_embed_make():
+    return Embed.objects.create(
+        url="https://www.youtube.com/watch?v=stored",
+        hash="stored-embed-hash",
+        type="video",
+        html='<iframe src="https://www.youtube.com/embed/stored"></iframe>',
+        title="A stored video",
+        provider_name="YouTube",
+        width=480,
+        height=270,
+    )
+
+
+def second_author_make():
+    return Author.objects.create(name="Grace Hopper", job_title="Admiral", bio="<p>Compilers.</p>")
+
+
+def site_settings_make(*, blog_index):
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    settings_obj, _ = SiteSettings.objects.get_or_create(site=site)
+    settings_obj.tagline = "Notes from the team"
+    settings_obj.menu = [
+        {"type": "item", "value": {"label": "Blog", "page": blog_index.pk, "url": ""}},
+        {"type": "item", "value": {"label": "GitHub", "page": None, "url": "https://github.com/"}},
+    ]
+    settings_obj.social_profiles = [
+        {"type": "profile", "value": {"label": "Mastodon", "url": "https://mastodon.social/@b"}}
+    ]
+    settings_obj.save()
+    return settings_obj
+
+
+def blog_build() -> dict:
+    """Three live posts (one with every block), a draft, a category of its own, and
+    everything they reference."""
+    _home, blog_index = demo_site_ensure()
+    author = Author.objects.create(name="Ada Lovelace")
+    category = Category.objects.create(name="Engineering")
+    image = image_make(
+        title="Test image", color=(40, 90, 160), image_format="JPEG", file_name="test.jpg"
+    )
+    document, stored_embed = document_make(), stored_embed_make()
+    second_author = second_author_make()
+    site_settings = site_settings_make(blog_index=blog_index)
+
+    def make(**fields):
+        return post_make(blog_index=blog_index, author=author, category=category, **fields)
+
+    first = make(title="First post", tags=("python", "django"), featured_image=image)
+    full = make(
+        title="Full post",
+        tags=("python",),
+        featured_image=image,
+        body=rich_body(
+            image=image,
+            link_page_id=first.pk,
+            document_id=document.pk,
+            embed_url=stored_embed.url,
+            cta_page_id=first.pk,
+        ),
+    )
+    BlogPostAuthor.objects.create(post=full, author=second_author, sort_order=1)
+    third = make(title="Third post", tags=("wagtail",))
+    draft = make(title="Secret draft", live=False, tags=("unreleased",))
+    design = Category.objects.create(name="Design")
+    return {
+        "blog": {"first": first, "full": full, "third": third, "draft": draft, "design": design},
+        "author": author,
+        "category": category,
+        "image": image,
+        "document": document,
+        "stored_embed": stored_embed,
+        "second_author": second_author,
+        "site_settings": site_settings,
+    }
