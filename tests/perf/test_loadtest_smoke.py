@@ -27,6 +27,10 @@ def _locust(*, host: str, csv_prefix: Path, **thresholds: str) -> subprocess.Com
             "4",
             "--run-time",
             "4s",
+            # Users finish the request they are in when the time is up: every user that
+            # started has made a request, however slow this machine is at the moment.
+            "--stop-timeout",
+            "120",
             "--host",
             host,
             "--csv",
@@ -36,7 +40,7 @@ def _locust(*, host: str, csv_prefix: Path, **thresholds: str) -> subprocess.Com
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
 
