@@ -19,11 +19,12 @@ run: install ## Embedded default: SQLite, local cache, demo content, admin login
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# pytest-xdist: one process per core by default (TEST_WORKERS=1 runs in this process).
-# --dist loadfile keeps a module's tests on one worker, so a module's live server and
-# its once-built data serve all of them. Each worker has its own test database and cache
-# key prefix (tests/conftest.py).
-TEST_WORKERS ?= auto
+# pytest-xdist workers (TEST_WORKERS=auto: one per core). Four by default: run alone, the
+# suite keeps one core only 28% busy (it mostly waits on servers, subprocesses and
+# browsers), so more workers than cores still shorten it. --dist loadfile keeps a
+# module's tests on one worker, so a module's live server and once-built data serve them
+# all. Each worker has its own test database and cache key prefix (tests/conftest.py).
+TEST_WORKERS ?= 4
 PYTEST := $(UV) run --locked pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); the TypeScript contract too when node is installed
