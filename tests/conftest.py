@@ -45,6 +45,24 @@ def pytest_configure(config):
     os.environ["STATIC_ROOT"] = str(static_root)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Each pytest-xdist worker's own test database: ``test_<name>_gw0``...
+
+    pytest-django's own version recognises SQLite by Django's engine path only; behind
+    django-prometheus's wrapper it takes the SQLite file path for a database name and
+    fails. SQLite's test database lives in each worker's memory and needs no suffix.
+    """
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"].endswith("sqlite3") or test.get("MIRROR"):
+            continue
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     caches_empty()
