@@ -53,14 +53,16 @@ def embedded_server(tmp_path_factory):
     )
 
     def manage(*args: str) -> str:
-        return subprocess.run(
+        result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env=env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
-        ).stdout
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
 
     manage("migrate", "--no-input", "-v", "0")
     manage("seed_demo", "--posts", str(EDITORS), "--seed", "1")
