@@ -41,7 +41,9 @@ def embedded_server(tmp_path_factory):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX"}
+        # Nothing set, as a newcomer runs it; no metrics directory another test set (and
+        # may have removed) in this process's environment.
+        if key not in {"DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "PROMETHEUS_MULTIPROC_DIR"}
     }
     env.update(
         {
