@@ -178,6 +178,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # https://docs.djangoproject.com/en/5.2/ref/databases/#transaction-pooling-server-side-cursors
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOL_MODE == "transaction"
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default is written by several processes at once (gunicorn workers,
+    # the task worker, manage.py). SQLite's default deferred transactions take the write
+    # lock only at their first write: a reader that then writes fails at once with
+    # "database is locked", whatever the timeout. IMMEDIATE takes the lock at BEGIN, where
+    # the busy timeout waits for it; WAL lets readers go on while one process writes.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    # https://www.sqlite.org/wal.html
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a writer waits for the lock before "database is locked".
+            "timeout": 20,
+        }
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------------------

@@ -162,7 +162,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 2)))
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--search-connections", type=int, default=10)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8510)))
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT", 0)),
+        help="port of the project's gunicorn, the stock one on the next (0: the kernel chooses)",
+    )
     parser.add_argument("--note", default=os.environ.get("BENCH_NOTE", ""))
     args = parser.parse_args()
 
@@ -177,7 +182,8 @@ def main() -> int:
         "project": _query_counts("cms.settings", project_env),
     }
     project = gunicorn_start(name="bench-project", port=args.port, env=project_env, log_dir=log_dir)
-    stock = gunicorn_start(name="bench-stock", port=args.port + 1, env=stock_env, log_dir=log_dir)
+    stock_port = args.port + 1 if args.port else 0
+    stock = gunicorn_start(name="bench-stock", port=stock_port, env=stock_env, log_dir=log_dir)
     runs: list[Run] = []
     repeats: list[str] = []  # cold runs that repeated URLs (some answers were cache hits)
     try:

@@ -36,9 +36,15 @@ def _threshold(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
-@events.test_start.add_listener
+@events.init.add_listener
 def _discover(environment, **kwargs):
-    """Learn real post ids, slugs, image ids and author slugs before the users start."""
+    """Learn real post ids, slugs, image ids and author slugs before the run starts.
+
+    At ``init``, not ``test_start``: the ``--run-time`` clock starts with the run, and a
+    slow discovery must not eat the time the users were given.
+    """
+    if not environment.host:
+        return  # the web UI asks for the host later; test_start then discovers
     host = environment.host.rstrip("/")
 
     def get(path: str) -> dict:
@@ -59,8 +65,15 @@ def _discover(environment, **kwargs):
         catalogue["image_ids"] = [i["id"] for i in get("/api/v2/images/?limit=20")["items"]]
         detail = get(f"/api/v2/pages/{catalogue['post_ids'][0]}/")
         catalogue["authors"] = [a["slug"] for a in detail.get("authors", []) if "slug" in a]
-    except Exception:  # an unreachable or empty target fails the run below, loudly
+    except Exception:  # an unreachable or empty target fails the run, loudly
         logging.exception("could not discover content at %s", host)
+
+
+@events.test_start.add_listener
+def _content_known(environment, **kwargs):
+    """Stop at once (exit code 2) when there is nothing to request."""
+    if not catalogue["post_ids"]:
+        _discover(environment)
     if not catalogue["post_ids"]:
         environment.process_exit_code = 2
         environment.runner.quit()

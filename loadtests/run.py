@@ -25,7 +25,12 @@ def main() -> int:
     parser.add_argument("users", nargs="?", type=int, default=50)
     parser.add_argument("seconds", nargs="?", type=int, default=20)
     parser.add_argument("--posts", type=int, default=int(os.environ.get("LOADTEST_POSTS", 10_000)))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", 8500)))
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("LOADTEST_PORT", 0)),
+        help="port of the started gunicorn (0: the kernel chooses)",
+    )
     parser.add_argument("--host", default=os.environ.get("LOADTEST_HOST", ""))
     args = parser.parse_args()
     if not 1 <= args.users <= 10_000 or not 1 <= args.seconds <= 3600:

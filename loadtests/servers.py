@@ -1,14 +1,25 @@
-"""Start and stop the servers that load tests and benchmarks measure (never imports Django).
+"""Start and stop the servers that tests, load tests and benchmarks talk to.
 
-Everything runs on loopback: gunicorn with the production configuration
-(``cms/gunicorn.conf.py``, gthread) on PostgreSQL and Redis, in production mode with
-throwaway secrets. The database is seeded with ``seed_demo`` (idempotent, so a second run
-starts at once).
+The one harness for every server process: gunicorn with the project's configuration
+(``cms/gunicorn.conf.py``, gthread), and any other program (Prometheus, Redis, ...). It
+never imports Django, so locust and the benchmark use it as they are.
+
+- Ports are chosen by the kernel. gunicorn is handed a socket this process has already
+  bound to port 0 and listening (``--bind fd://N``): no window in which another process
+  can take the port. Programs that only take a port number get one the kernel picked.
+- One readiness check: an HTTP answer below 500 on ``ready_path`` while the process is
+  alive; a process that exits first fails at once, with the end of its log.
+- One stop: SIGTERM (gunicorn's graceful shutdown: in-flight requests finish), then
+  SIGKILL to the whole process group after ``grace`` seconds.
+
+Outputs go to files (a pipe nobody reads fills up and stalls the server).
 """
 
+import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_loadtest"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+LOOPBACK = "127.0.0.1"
+
+
+def port_free() -> int:
+    """A loopback port the kernel has just chosen, for programs that bind by number.
+
+    gunicorn never needs this (it gets an already bound socket).
+    """
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
 
 
 def server_environment(**overrides: str) -> dict[str, str]:
@@ -36,7 +58,6 @@ def server_environment(**overrides: str) -> dict[str, str]:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "STATIC_MANIFEST": "0",
-            "GUNICORN_BIND_HOST": "127.0.0.1",
             # A load generator on loopback is one client: never rate-limit or block it.
             "API_RATE_LIMIT": env.get("LOADTEST_API_RATE_LIMIT", "1000000/second"),
             "IP_BLOCKLIST": "",
@@ -70,32 +91,78 @@ def database_prepare(*, posts: int, env: dict[str, str]) -> None:
 
 @dataclass
 class Server:
-    """A gunicorn master and its workers, with CPU and memory read from /proc."""
+    """A server process (gunicorn's master and its workers, or any other program)."""
 
     name: str
     port: int
     process: subprocess.Popen
-    log: Path
+    stdout_path: Path
+    stderr_path: Path
+    metrics_port: int = 0
     worker_pids: list[int] = field(default_factory=list)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{LOOPBACK}:{self.port}"
 
-    def wait_ready(self, *, path: str, timeout: float = 180) -> None:
+    @property
+    def metrics_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.metrics_port}/metrics"
+
+    def output(self) -> str:
+        """Everything the process wrote so far (stdout, then stderr)."""
+        text = self.stdout_path.read_text(errors="replace")
+        if self.stderr_path != self.stdout_path:
+            text += self.stderr_path.read_text(errors="replace")
+        return text
+
+    def stdout_lines(self) -> list[str]:
+        return [line for line in self.stdout_path.read_text().splitlines() if line.strip()]
+
+    def wait_ready(self, *, path: str = "/healthz", timeout: float = 180) -> "Server":
+        """Poll ``path`` until it answers below 500; fail at once if the process exits."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.log}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode} before it was ready:\n"
+                    + self.output()[-4000:]
+                )
             try:
-                with urllib.request.urlopen(self.url + path, timeout=10) as response:  # noqa: S310
-                    if response.status == 200:
-                        self.worker_pids = _children(self.process.pid)
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} not ready after {timeout} s; see {self.log}")
+                # A loopback URL this module builds, never user input.
+                with urllib.request.urlopen(self.url + path, timeout=10) as response:  # noqa: S310  # nosec B310
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = None
+            if status is not None and status < 500:
+                self.worker_pids = _children(self.process.pid)
+                return self
+            if time.monotonic() > deadline:
+                self.stop(grace=5)
+                raise TimeoutError(
+                    f"{self.name} not ready after {timeout} s:\n" + self.output()[-4000:]
+                )
+            time.sleep(0.2)
+
+    def stop(self, *, grace: float = 40) -> int:
+        """SIGTERM, then SIGKILL to the process group after ``grace`` seconds; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
     def wait_idle(self, *, timeout: float = 60, fast: float = 0.05) -> None:
         """Wait until the server has worked off its queue: a probe answers within ``fast``
@@ -105,7 +172,7 @@ class Server:
         while quick < 2 and time.monotonic() < deadline:
             started = time.monotonic()
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=timeout):  # noqa: S310
+                with urllib.request.urlopen(self.url + "/healthz", timeout=timeout):  # noqa: S310  # nosec B310
                     pass
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
@@ -131,44 +198,88 @@ class Server:
                 continue
         return sizes
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+
+def server_start(
+    *,
+    name: str,
+    command: list[str],
+    log_dir: Path,
+    port: int,
+    env: dict[str, str] | None = None,
+    pass_fds: tuple[int, ...] = (),
+    cwd: Path = ROOT,
+) -> Server:
+    """Start ``command`` in its own process group; stdout and stderr go to ``log_dir``."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stdout_path, stderr_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
+    with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(  # noqa: S603  # nosec B603
+            command,
+            cwd=cwd,
+            env=env if env is not None else dict(os.environ),
+            stdout=stdout,
+            stderr=stderr,
+            pass_fds=pass_fds,
+            # Its own group: the escalating stop reaches gunicorn's workers too.
+            start_new_session=True,
+        )
+    return Server(
+        name=name, port=port, process=process, stdout_path=stdout_path, stderr_path=stderr_path
+    )
 
 
 def gunicorn_start(
-    *, name: str, port: int, env: dict[str, str], log_dir: Path, workers: int = 3, threads: int = 2
+    *,
+    name: str,
+    env: dict[str, str],
+    log_dir: Path,
+    port: int = 0,
+    workers: int = 3,
+    threads: int = 2,
+    metrics: bool = False,
+    app: str = "cms.wsgi:application",
+    python: str = sys.executable,
 ) -> Server:
-    """gunicorn with the project's configuration; its logs (JSON access lines included, as
-    in production) go to ``log_dir/<name>.log``."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / f"{name}.log"
+    """``gunicorn -c cms/gunicorn.conf.py <app>`` on loopback; not waited for (``wait_ready``).
+
+    ``port`` 0 lets the kernel choose. ``metrics`` serves the Prometheus exporter on a
+    port of its own (``Server.metrics_url``); off, no two servers fight over METRICS_PORT.
+    """
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((LOOPBACK, port))
+    listener.listen(2048)
+    bound = listener.getsockname()[1]
+    metrics_port = port_free() if metrics else 0
+    multiproc_dir = log_dir / f"{name}-prometheus"
+    multiproc_dir.mkdir(parents=True, exist_ok=True)
     env = {
+        "PROMETHEUS_MULTIPROC_DIR": str(multiproc_dir),
+        "PYTHONUNBUFFERED": "1",
         **env,
-        "PORT": str(port),
+        "GUNICORN_BIND_HOST": LOOPBACK,
+        "PORT": str(bound),
+        "METRICS_PORT": str(metrics_port),
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "cms/gunicorn.conf.py",
-        "--access-logfile",
-        "/dev/null",
-        "cms.wsgi:application",
-    ]
-    with log.open("w") as handle:
-        process = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+    # The command line's --bind wins over the configuration file's (gunicorn's precedence).
+    command = [python, "-m", "gunicorn", "-c", "cms/gunicorn.conf.py"]
+    command += ["--bind", f"fd://{listener.fileno()}", app]
+    try:
+        server = server_start(
+            name=name,
+            command=command,
+            env=env,
+            log_dir=log_dir,
+            port=bound,
+            pass_fds=(listener.fileno(),),
         )
-    return Server(name=name, port=port, process=process, log=log)
+    finally:
+        # gunicorn holds its own copy; closing ours lets the port go when gunicorn exits.
+        listener.close()
+    server.metrics_port = metrics_port
+    return server
 
 
 def _children(pid: int) -> list[int]:

@@ -4,35 +4,73 @@ The database and cache are whatever the environment names: PostgreSQL and Redis 
 DATABASE_URL and REDIS_URL are set (CI), SQLite and local memory otherwise.
 """
 
-import io
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from blog.demo_content import demo_site_ensure
-from blog.models import Author, BlogPostAuthor, BlogPostPage, Category
+from blog.models import Author, Category
 from serving.ip_blocklist import blocked_networks_cache_prime
+from tests.caches import caches_empty
+from tests.factories import image_make, post_make
 
 
-def _caches_clear():
-    # Every alias: the API response cache and the per-process renditions cache too, so
-    # no test sees another's entries (ids repeat across tests).
-    for alias in settings.CACHES:
-        caches[alias].clear()
+def pytest_configure(config):
+    """Settings each test process needs before its first test.
+
+    - A pytest-xdist worker gets a cache key prefix of its own (``<prefix>-gw0``...), for
+      itself and the servers it starts, so workers sharing a Redis database never see or
+      delete each other's keys. pytest-django gives each worker its own test database.
+    - STATIC_ROOT names an existing, empty directory: without ``collectstatic`` WhiteNoise
+      serves through the finders, and warns on every request about a missing root.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        prefix = f"{os.environ.get('CACHE_KEY_PREFIX', 'blog')}-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = prefix
+        for alias, params in settings.CACHES.items():
+            if "KEY_PREFIX" in params:
+                params["KEY_PREFIX"] = prefix
+            with contextlib.suppress(AttributeError):
+                del caches[alias]  # a backend made before now kept the old prefix
+    static_root = Path(tempfile.mkdtemp(prefix="blog-test-static-"))
+    config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
+    settings.STATIC_ROOT = static_root
+    os.environ["STATIC_ROOT"] = str(static_root)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Each pytest-xdist worker's own test database: ``test_<name>_gw0``...
+
+    pytest-django's own version recognises SQLite by Django's engine path only; behind
+    django-prometheus's wrapper it takes the SQLite file path for a database name and
+    fails. SQLite's test database lives in each worker's memory and needs no suffix.
+    """
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"].endswith("sqlite3") or test.get("MIRROR"):
+            continue
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    _caches_clear()
+    caches_empty()
     # The table of blocked networks is empty at the start of every test; say so in the
     # cache, as a warm production cache would, so no request counts the lookup.
     blocked_networks_cache_prime(cidrs=())
     yield
-    _caches_clear()
+    caches_empty()
 
 
 @pytest.fixture(autouse=True)
@@ -53,12 +91,9 @@ def blog_index(site_tree):
 
 @pytest.fixture
 def image(db):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1600, 900), (40, 90, 160)).save(buffer, format="JPEG")
-    img = get_image_model()(title="Test image")
-    img.file = ImageFile(io.BytesIO(buffer.getvalue()), name="test.jpg")
-    img.save()
-    return img
+    return image_make(
+        title="Test image", color=(40, 90, 160), image_format="JPEG", file_name="test.jpg"
+    )
 
 
 @pytest.fixture
@@ -75,25 +110,7 @@ def category(db):
 def make_post(blog_index, author, category):
     """Create a live post beneath the blog index; keyword arguments override fields."""
 
-    def _make(*, title="A post", live=True, body=None, tags=("python",), **fields):
-        post = BlogPostPage(
-            title=title,
-            intro=fields.pop("intro", "An introduction."),
-            body=body
-            if body is not None
-            else [{"type": "paragraph", "value": "<p>Hello world, this is a post.</p>"}],
-            live=False,
-            **fields,
-        )
-        post.post_authors = [BlogPostAuthor(author=author, sort_order=0)]
-        post.categories = [category]
-        post.tags.add(*tags)
-        blog_index.add_child(instance=post)
-        if live:
-            post.save_revision().publish()
-        else:
-            post.save_revision()
-        post.refresh_from_db()
-        return post
+    def _make(**fields):
+        return post_make(blog_index=blog_index, author=author, category=category, **fields)
 
     return _make

@@ -2,7 +2,6 @@
 database and cache are chosen by URL, and a Redis outage never breaks a request."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+
+from loadtests.servers import port_free
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,18 +102,12 @@ def test_redis_url_and_bucket_select_redis_cache_and_s3_media():
     )
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_redis_outage_degrades_the_cache_and_pages_still_serve(client, make_post):
     post = make_post(title="Served without Redis")
     unreachable = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{port_free()}/0",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 0.2,

@@ -1,7 +1,6 @@
 """Media on S3 through django-storages, against an S3-compatible server on loopback (moto)."""
 
 import io
-import socket
 
 import boto3
 import pytest
@@ -11,18 +10,14 @@ from moto.server import ThreadedMotoServer
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from loadtests.servers import port_free
+
 BUCKET = "blog-media"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    port = _free_port()
+    port = port_free()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"

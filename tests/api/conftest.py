@@ -1,24 +1,41 @@
-"""Fixtures for the API tests: a published blog with every kind of block and reference, and
-a live gunicorn serving it."""
+"""Fixtures for the API tests: a published blog with every kind of block and reference.
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+The blog (posts with images, a document, an embed, two authors, site settings) takes
+seconds to build, so it is built once per module, in a transaction that stays open
+across the module's tests and is rolled back at its end; each test runs inside it in a
+savepoint of its own (pytest-django's usual per-test transaction), as Django's
+``setUpTestData`` does. Each test gets deep copies of the objects, so what one test
+changes in Python never reaches the next. Within a module, the tests that use the blog
+run after the others, which therefore never see it.
+"""
+
+import copy
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test import Client
-from wagtail.documents import get_document_model
-from wagtail.embeds.models import Embed
+from django.db import transaction
+from django.test import Client, override_settings
 
-from blog.models import Author, BlogPostAuthor, Category, SiteSettings
+from blog.models import Author, Category
+from tests.factories import (
+    blog_build,
+    document_make,
+    image_make,
+    second_author_make,
+    site_settings_make,
+    stored_embed_make,
+)
+from tests.servers import app_server, live_database_url
 
-API = "/api/v2"
+
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests that use ``blog`` run last (see the docstring)."""
+    module_order: dict = {}
+    for item in items:
+        module_order.setdefault(item.module, len(module_order))
+    items.sort(
+        key=lambda item: (module_order[item.module], "blog" in getattr(item, "fixturenames", ()))
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -35,166 +52,97 @@ def api(db):
     return Client()
 
 
-@pytest.fixture
-def document(db, tmp_path):
-    from django.core.files.base import ContentFile
-
-    document = get_document_model()(title="Price list")
-    document.file.save("prices.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    return document
-
-
-@pytest.fixture
-def stored_embed(db):
-    return Embed.objects.create(
-        url="https://www.youtube.com/watch?v=stored",
-        hash="stored-embed-hash",
-        type="video",
-        html='<iframe src="https://www.youtube.com/embed/stored"></iframe>',
-        title="A stored video",
-        provider_name="YouTube",
-        width=480,
-        height=270,
-    )
+@pytest.fixture(scope="module")
+def blog_dataset(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The module's blog, in a transaction rolled back after the module's last test."""
+    media = tmp_path_factory.mktemp("blog-media")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media):
+                dataset = blog_build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    dataset["media_root"] = media
+    yield dataset
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
-def rich_body(*, image, link_page_id=None, document_id=None, embed_url="", cta_page_id=None):
-    """A body with one block of every type, referencing pages, documents, images, embeds."""
-    links = ""
-    if link_page_id:
-        links += f' See <a linktype="page" id="{link_page_id}">the earlier post</a>.'
-    if document_id:
-        links += f' Get <a linktype="document" id="{document_id}">the prices</a>.'
-    return [
-        {"type": "heading", "value": {"text": "Why", "level": "h2"}},
-        {"type": "paragraph", "value": f"<p>Hello <b>world</b>.{links}</p>"},
-        {"type": "image", "value": {"image": image.pk, "alt_text": "A blue box", "caption": "Box"}},
-        {"type": "quote", "value": {"text": "Simple is better.", "attribution": "Tim"}},
-        {"type": "code", "value": {"language": "python", "code": "print('hi')"}},
-        {"type": "embed", "value": embed_url or "https://vimeo.com/unknown"},
-        {
-            "type": "call_to_action",
-            "value": {
-                "text": "Read more",
-                "page": cta_page_id,
-                "url": "" if cta_page_id else "https://example.org/",
-            },
-        },
-    ]
+def _shared(request, name: str):
+    """This test's copy of the module's object ``name`` when the test uses the blog."""
+    if "blog" not in request.fixturenames:
+        return None
+    return copy.deepcopy(request.getfixturevalue("blog_dataset")[name])
 
 
 @pytest.fixture
-def second_author(db):
-    return Author.objects.create(name="Grace Hopper", job_title="Admiral", bio="<p>Compilers.</p>")
-
-
-@pytest.fixture
-def site_settings(site_tree):
-    _home, blog_index = site_tree
-    from wagtail.models import Site
-
-    site = Site.objects.get(is_default_site=True)
-    settings_obj, _ = SiteSettings.objects.get_or_create(site=site)
-    settings_obj.tagline = "Notes from the team"
-    settings_obj.menu = [
-        {"type": "item", "value": {"label": "Blog", "page": blog_index.pk, "url": ""}},
-        {"type": "item", "value": {"label": "GitHub", "page": None, "url": "https://github.com/"}},
-    ]
-    settings_obj.social_profiles = [
-        {"type": "profile", "value": {"label": "Mastodon", "url": "https://mastodon.social/@b"}}
-    ]
-    settings_obj.save()
-    return settings_obj
-
-
-@pytest.fixture
-def blog(make_post, image, document, stored_embed, second_author, site_settings):
+def blog(blog_dataset, db, settings):
     """Three live posts (one with every block), a draft and a category of its own."""
-    first = make_post(title="First post", tags=("python", "django"), featured_image=image)
-    full = make_post(
-        title="Full post",
-        tags=("python",),
-        featured_image=image,
-        body=rich_body(
-            image=image,
-            link_page_id=first.pk,
-            document_id=document.pk,
-            embed_url=stored_embed.url,
-            cta_page_id=first.pk,
-        ),
-    )
-    BlogPostAuthor.objects.create(post=full, author=second_author, sort_order=1)
-    third = make_post(title="Third post", tags=("wagtail",))
-    draft = make_post(title="Secret draft", live=False, tags=("unreleased",))
-    design = Category.objects.create(name="Design")
-    return {"first": first, "full": full, "third": third, "draft": draft, "design": design}
+    settings.MEDIA_ROOT = blog_dataset["media_root"]
+    return copy.deepcopy(blog_dataset["blog"])
 
 
-PORTS = range(8100, 8200)
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8100-8199")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+# The fixtures below are the blog's own objects in a test that uses it, new ones otherwise.
+@pytest.fixture
+def author(request, db):
+    return _shared(request, "author") or Author.objects.create(name="Ada Lovelace")
 
 
 @pytest.fixture
-def gunicorn(blog):
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DATABASE_CONN_MAX_AGE": "0",
-        "PORT": str(port),
-        "GUNICORN_BIND_HOST": "127.0.0.1",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "2",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WAGTAILAPI_BASE_URL": base,
-        "WAGTAILADMIN_BASE_URL": base,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "LOG_LEVEL": "warning",
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "cms/gunicorn.conf.py",
-            "cms.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+def category(request, db):
+    return _shared(request, "category") or Category.objects.create(name="Engineering")
+
+
+@pytest.fixture
+def image(request, db):
+    return _shared(request, "image") or image_make(
+        title="Test image", color=(40, 90, 160), image_format="JPEG", file_name="test.jpg"
     )
-    try:
-        for _ in range(120):
-            try:
-                # A fixed http:// URL on loopback, not user input.
-                schema_url = f"{base}/api/v2/schema/"
-                with urllib.request.urlopen(schema_url, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("gunicorn did not start: " + process.stderr.read1().decode())
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+
+
+@pytest.fixture
+def document(request, db):
+    return _shared(request, "document") or document_make()
+
+
+@pytest.fixture
+def stored_embed(request, db):
+    return _shared(request, "stored_embed") or stored_embed_make()
+
+
+@pytest.fixture
+def second_author(request, db):
+    return _shared(request, "second_author") or second_author_make()
+
+
+@pytest.fixture
+def site_settings(request, site_tree):
+    return _shared(request, "site_settings") or site_settings_make(blog_index=site_tree[1])
+
+
+@pytest.fixture
+def blog_committed(transactional_db):
+    """The blog committed, for a server in another process (transactional tests only)."""
+    return blog_build()["blog"]
+
+
+@pytest.fixture
+def gunicorn(blog_committed, tmp_path):
+    """gunicorn serving the committed blog; its base URL. The schema's server URL
+    (WAGTAILAPI_BASE_URL) defaults to 127.0.0.1:$PORT, the port the kernel chose."""
+    with app_server(
+        env={
+            "DATABASE_URL": live_database_url(tmp_path=tmp_path),
+            "DATABASE_CONN_MAX_AGE": "0",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "LOG_LEVEL": "warning",
+        },
+        log_dir=tmp_path,
+        ready_path="/api/v2/schema/",
+    ) as server:
+        yield server.url

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import API
+from tests.paths import API
 
 POSTS = f"{API}/pages/"
 

@@ -13,7 +13,8 @@ from api.streamfield import FIELD_REPRESENTATIONS, block_value_representation
 from blog.blocks import BODY_BLOCK_TYPES, BODY_BLOCKS, TextValue
 from blog.models import BlogPostPage
 from blog.services import block_text, body_text
-from tests.api.conftest import API, rich_body
+from tests.factories import rich_body
+from tests.paths import API
 
 
 def _editor_blocks() -> dict:

@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT202012
 from api.schema import PAGE_TYPE_FIELDS, PAGE_TYPES, api_schema
 from api.views import PagesViewSet
 from blog.models import BlogIndexPage, BlogPostPage, HomePage
-from tests.api.conftest import API
+from tests.paths import API
 
 MODELS = {"blog.HomePage": HomePage, "blog.BlogIndexPage": BlogIndexPage}
 MODELS["blog.BlogPostPage"] = BlogPostPage

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.conftest import API
+from tests.paths import API
 
 FRONTEND = "https://www.example.com"
 

@@ -1,8 +1,8 @@
 """Schema-driven fuzzing (schemathesis) against a live gunicorn on loopback.
 
 gunicorn serves the test database (committed data, so another process sees it; the
-migrations' rows are restored afterwards by serialized rollback) on a free
-port in 8100-8199; schemathesis generates valid and invalid requests for every operation
+migrations' rows are restored afterwards by serialized rollback) on a port the kernel
+chooses; schemathesis generates valid and invalid requests for every operation
 of /api/v2/schema/ and checks: no 5xx, every status and content type documented, every
 body valid against the schema. Examples are bounded and the seed fixed, so the run is
 reproducible and takes about a minute.

@@ -11,7 +11,8 @@ from wagtail.test.utils.form_data import rich_text, streamfield
 
 from blog.preview import PREVIEW_SALT, preview_token_make
 from tests.admin_forms import admin_post_form
-from tests.api.conftest import API
+from tests.caches import cache_empty
+from tests.paths import API
 
 PREVIEW = f"{API}/preview/"
 
@@ -82,10 +83,8 @@ def test_preview_of_a_never_published_draft(api, blog):
 
 
 def test_preview_falls_back_to_the_latest_revision_when_the_cache_lost_the_draft(api, blog):
-    from django.core.cache import cache
-
     token = preview_token_make(page=blog["draft"])
-    cache.clear()
+    cache_empty()
 
     response = api.get(PREVIEW, {"token": token})
 
@@ -161,9 +160,7 @@ def test_missing_token_is_400_and_deleted_page_is_404(api, blog):
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
     token = preview_token_make(page=blog["draft"])
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_empty()
     blog["draft"].delete()
     response = api.get(PREVIEW, {"token": token})
     assert response.status_code == 404

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.api.conftest import API
+from tests.paths import API
 
 POSTS = f"{API}/pages/"
 

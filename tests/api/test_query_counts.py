@@ -6,7 +6,8 @@ caches site root paths), then pins the count of the second, identical request.
 
 import pytest
 
-from tests.api.conftest import API, rich_body
+from tests.factories import rich_body
+from tests.paths import API
 
 POSTS = f"{API}/pages/"
 

@@ -4,7 +4,7 @@ import pytest
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
-from tests.api.conftest import API
+from tests.paths import API
 
 
 def _items(response):

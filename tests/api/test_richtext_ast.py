@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString
 
 from blog.blocks import BODY_BLOCKS, PARAGRAPH_FEATURES
-from tests.api.conftest import API, rich_body
+from tests.factories import rich_body
+from tests.paths import API
 
 # One sample per feature the paragraph editor offers (Wagtail's internal format).
 FEATURE_SAMPLES = {

@@ -8,7 +8,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.api.conftest import API
+from tests.paths import API
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def test_a_required_field_going_optional_breaks_compilation(
     reason="gunicorn must open the test database: needs PostgreSQL (SQLite tests run in memory)",
 )
 def test_the_consumer_reads_live_responses_through_types_generated_from_the_live_schema(
-    gunicorn, blog, tmp_path, node_modules
+    gunicorn, tmp_path, node_modules
 ):
     # A fixed http:// URL on loopback, not user input.
     with urllib.request.urlopen(f"{gunicorn}/api/v2/schema/", timeout=30) as response:  # noqa: S310

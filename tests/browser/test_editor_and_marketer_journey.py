@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.browser.conftest import chromium_browser
+from tests.browser.chromium import chromium_browser
 
 pytestmark = [
     pytest.mark.slow,

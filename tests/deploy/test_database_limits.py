@@ -17,6 +17,8 @@ import psycopg2
 import pytest
 from django.conf import settings
 
+from loadtests.servers import port_free
+
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.slow,
@@ -55,19 +57,13 @@ def scratch_database():
     _admin(f"DROP ROLE IF EXISTS {role}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _pgbouncer(*, database: str, role: str, pool_mode: str):
     """PgBouncer from Debian's package, in front of the shared PostgreSQL."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not os.path.exists(binary):
         pytest.fail("pgbouncer is not installed (.ci/run installs Debian's package)")
     workdir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
-    port = _free_port()
+    port = port_free()  # pgbouncer binds by number
     (workdir / "users.txt").write_text(f'"{role}" ""\n')
     (workdir / "pgbouncer.ini").write_text(
         textwrap.dedent(

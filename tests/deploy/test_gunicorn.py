@@ -1,8 +1,8 @@
 """gunicorn as the image runs it: config from the environment, graceful SIGTERM, static files.
 
-The slow tests start real gunicorn processes on loopback ports in 8300-8399 with the
-project's `cms/gunicorn.conf.py`; one of them rehearses the image build (runtime-only
-virtualenv from uv.lock, collectstatic) because no container engine runs here.
+The slow tests start real gunicorn processes (loadtests/servers.py, on ports the kernel
+chooses) with the project's `cms/gunicorn.conf.py`; one of them rehearses the image build
+(runtime-only virtualenv from uv.lock, collectstatic) because no container engine runs here.
 """
 
 import http.client
@@ -10,7 +10,6 @@ import json
 import os
 import runpy
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from loadtests.servers import Server, gunicorn_start
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIG = REPO_ROOT / "cms" / "gunicorn.conf.py"
-PORT_RANGE = range(8300, 8400)
 
 
 def _config_load(monkeypatch, **env):
@@ -68,65 +68,26 @@ def test_config_reads_every_knob_from_the_environment(monkeypatch):
     assert config["control_socket_disable"] is False
 
 
-def _free_ports(count):
-    ports = []
-    for port in PORT_RANGE:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == count:
-            return ports
-    pytest.skip("no free port in 8300-8399")
-
-
-def _wait_for_port(process, port):
-    for _ in range(300):
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited early: {process.stdout.read()}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    pytest.fail("gunicorn did not listen within 30 s")
-
-
-def _gunicorn_start(*, python, app, env, tmp_path):
-    port, metrics_port = _free_ports(2)
-    full_env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "PORT": str(port),
-        "METRICS_PORT": str(metrics_port),
-        "GUNICORN_BIND_HOST": "127.0.0.1",
-        "GUNICORN_WORKERS": "1",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
-        "OTEL_SDK_DISABLED": "true",
-        "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-0123456789abcdef",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        **env,
-    }
-    (tmp_path / "prometheus").mkdir(exist_ok=True)
-    process = subprocess.Popen(
-        [python, "-m", "gunicorn", "--config", str(CONFIG), app],
-        cwd=REPO_ROOT,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def _gunicorn_start(*, python, app, env, tmp_path) -> Server:
+    """gunicorn in a clean environment (only what the image would set), not waited for."""
+    return gunicorn_start(
+        name="gunicorn",
+        python=python,
+        app=app,
+        log_dir=tmp_path,
+        workers=1,
+        metrics=True,
+        env={
+            "PATH": os.environ["PATH"],
+            "HOME": str(tmp_path),
+            "OTEL_SDK_DISABLED": "true",
+            "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-0123456789abcdef",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+            **env,
+        },
     )
-    _wait_for_port(process, port)
-    return process, port
-
-
-def _stop(process):
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def _connection_refused_while(process, port) -> bool:
@@ -164,44 +125,44 @@ def _access_logged(output, *, path, status):
 def test_sigterm_lets_the_in_flight_request_finish(tmp_path):
     """gunicorn's graceful shutdown with the project's config: SIGTERM mid-request, 200 out."""
     started, release = tmp_path / "started", tmp_path / "release"
-    process, port = _gunicorn_start(
+    # Not waited for: this app holds every request, probes included, until released.
+    server = _gunicorn_start(
         python=sys.executable,
         app="tests.deploy.slow_wsgi:application",
         env={"SLOW_WSGI_STARTED": str(started), "SLOW_WSGI_RELEASE": str(release)},
         tmp_path=tmp_path,
     )
-    try:
+    with server:
         result = {}
 
         def request():
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
             connection.request("GET", "/slow", headers={"X-Request-ID": "graceful-1"})
             response = connection.getresponse()
             result["status"], result["body"] = response.status, response.read()
 
         client = threading.Thread(target=request)
         client.start()
-        for _ in range(300):
-            if started.exists():
+        for _ in range(600):
+            if started.exists() or server.process.poll() is not None:
                 break
             time.sleep(0.1)
-        assert started.exists(), "the request reached the app"
+        assert started.exists(), "the request reached the app: " + server.output()[-2000:]
 
-        process.send_signal(signal.SIGTERM)
+        server.process.send_signal(signal.SIGTERM)
         time.sleep(1)  # give gunicorn the chance to (wrongly) drop the request
-        assert process.poll() is None, "gunicorn waits for the in-flight request"
+        assert server.process.poll() is None, "gunicorn waits for the in-flight request"
         # While it drains, a new connection is refused at once rather than queued on a
         # socket nobody accepts from any more (it would hang until the drain ends).
-        assert _connection_refused_while(process, port), "new connections hang"
-        assert not release.exists() and process.poll() is None, "still draining"
+        assert _connection_refused_while(server.process, port), "new connections hang"
+        assert not release.exists() and server.process.poll() is None, "still draining"
         release.touch()
         client.join(timeout=60)
-        output, _ = process.communicate(timeout=60)
-    finally:
-        _stop(process)
+        returncode = server.stop(grace=60)
+    output = server.output()
 
     assert result == {"status": 200, "body": b"finished\n"}
-    assert process.returncode == 0
+    assert returncode == 0
     assert "Handling signal: term" in output
     assert _access_logged(output, path="/slow", status=200)
 
@@ -257,24 +218,23 @@ def test_image_build_rehearsal_serves_collected_static_files(tmp_path):
     manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
     hashed = manifest["wagtailadmin/css/core.css"]
 
-    process, port = _gunicorn_start(
+    server = _gunicorn_start(
         python=python,
         app="cms.wsgi:application",
         env={"STATIC_ROOT": str(static_root)},
         tmp_path=tmp_path,
     )
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    with server:
+        server.wait_ready()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         connection.request("GET", f"/static/{hashed}", headers={"X-Request-ID": "static-1"})
         response = connection.getresponse()
         body = response.read()
         cache_control = response.getheader("Cache-Control")
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=60)
-    finally:
-        _stop(process)
+        returncode = server.stop(grace=60)
+    output = server.output()
 
     assert response.status == 200 and body
     assert "max-age=315360000" in cache_control, "hashed static files are cached for years"
-    assert process.returncode == 0
+    assert returncode == 0
     assert _access_logged(output, path=f"/static/{hashed}", status=200)

@@ -1,17 +1,10 @@
 """Probes: liveness touches nothing; readiness fails only on the database."""
 
-import socket
-
 import pytest
 from prometheus_client import REGISTRY
 
+from loadtests.servers import port_free
 from serving.health import database_ping, readiness_cache_check, readiness_database_check
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_liveness_answers_without_touching_the_database(client, db, django_assert_num_queries):
@@ -70,7 +63,7 @@ def test_a_cache_outage_is_reported_but_never_fails_readiness(client, settings, 
     settings.CACHES = {
         "default": {
             "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{port_free()}/0",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 0.25,

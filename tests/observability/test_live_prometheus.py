@@ -21,7 +21,8 @@ from tests.observability.artefacts import (
     promql_resolve,
     recording_rules,
 )
-from tests.observability.servers import Prometheus, http_get, wait_for
+from tests.observability.servers import Prometheus
+from tests.servers import http_get, wait_for
 
 pytestmark = [
     pytest.mark.slow,

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from tests.observability.servers import Gunicorn, http_get
+from tests.servers import app_server, http_get
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def test_readiness_fails_fast_when_the_database_hangs_and_liveness_stays_up(tmp_
             # Every probe checks (no 2 s reuse), to see the stuck check refuse a second one.
             "READYZ_CACHE_SECONDS": "0",
         }
-        with Gunicorn(env=env, workers=1, tmp_path=tmp_path) as app:
+        with app_server(env=env, log_dir=tmp_path, workers=1) as app:
             # Bounded by READYZ_DATABASE_TIMEOUT (the body says so), not the connect timeout.
             first = http_get(f"{app.url}/readyz", timeout=10)
             second = http_get(f"{app.url}/readyz", timeout=10)

@@ -9,14 +9,15 @@ trace and span.
 
 import json
 import os
-import socket
 import time
 
 import pytest
 from django.db import connection
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from tests.observability.servers import OtlpReceiver, http_get, wait_for
+from loadtests.servers import port_free
+from tests.observability.servers import OtlpReceiver
+from tests.servers import http_get, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -81,9 +82,7 @@ def test_a_request_is_one_trace_with_database_and_cache_spans(live_gunicorn, mak
 
 
 def test_an_unreachable_collector_never_fails_a_request(live_gunicorn, site_tree):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
+    closed = port_free()  # nothing listens there
     with live_gunicorn(
         env={**TRACING, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{closed}"}, workers=1
     ) as app:

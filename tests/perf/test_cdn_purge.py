@@ -12,8 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from api.invalidation import cdn_urls_for_tags
-
-from .conftest import free_port
+from loadtests.servers import port_free
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
@@ -85,7 +84,7 @@ def test_publish_creates_a_cloudfront_invalidation(posts, settings, committed, m
     import boto3
     from moto.server import ThreadedMotoServer
 
-    port = free_port()
+    port = port_free()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

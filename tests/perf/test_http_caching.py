@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from .conftest import free_port  # noqa: F401 - shared helpers live in conftest
+from tests.caches import cache_empty
 
 
 def detail(page) -> str:
@@ -68,9 +68,7 @@ def test_if_none_match_answers_304_without_sql_when_warm(client, posts, django_a
 def test_if_none_match_on_a_miss_also_answers_304(client, posts):
     etag = client.get(detail(posts[0]))["ETag"]
     Client().get("/")  # unrelated traffic
-    from django.core.cache import caches
-
-    caches["api"].clear()
+    cache_empty(alias="api")
     response = client.get(detail(posts[0]), HTTP_IF_NONE_MATCH=f'"other", {etag}')
     assert response.status_code == 304
 

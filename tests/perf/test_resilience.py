@@ -3,8 +3,8 @@
 from django.test import override_settings
 
 from cachetags import store, tokens
-
-from .conftest import free_port, redis_cache_settings
+from loadtests.servers import port_free
+from tests.perf.faults import redis_cache_settings
 
 
 def detail(page) -> str:
@@ -12,7 +12,7 @@ def detail(page) -> str:
 
 
 def test_redis_down_serves_from_the_database(client, posts):
-    with override_settings(CACHES=redis_cache_settings(port=free_port())):
+    with override_settings(CACHES=redis_cache_settings(port=port_free())):
         responses = [client.get(detail(posts[0])) for _ in range(3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert {r.json()["title"] for r in responses} == {"First post"}
@@ -52,7 +52,7 @@ def test_publishing_during_an_outage_is_never_served_stale_afterwards(client, po
     first = posts[0]
     client.get(detail(first))
     assert client.get(detail(first))["X-Cache"] == "hit"
-    with override_settings(CACHES=redis_cache_settings(port=free_port())):
+    with override_settings(CACHES=redis_cache_settings(port=port_free())):
         first.title = "Published while Redis was down"
         with committed():
             first.save_revision().publish()

@@ -2,12 +2,14 @@
 an editor signs in, opens a post in the editor, edits it, previews it and publishes it,
 and the browser reports no CSP violation on the way."""
 
+from pathlib import Path
+
 import pytest
 import requests
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-from .conftest import EDITOR_PASSWORD, free_port, gunicorn_start, gunicorn_stop
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import EDITOR_PASSWORD
+from tests.servers import app_server
 
 # django_db: the live server copies the test database, which must exist.
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db]
@@ -24,15 +26,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 @pytest.fixture(scope="module")
 def base_url(live_server_env):
-    port = free_port()
-    process = gunicorn_start(
-        env=live_server_env,
-        port=port,
+    with app_server(
         # Plain HTTP on loopback: cookies must travel without TLS here.
-        extra_env={"DJANGO_SECURE_COOKIES": "0"},
-    )
-    yield f"http://localhost:{port}"
-    gunicorn_stop(process)
+        env={**live_server_env, "DJANGO_SECURE_COOKIES": "0"},
+        log_dir=Path(live_server_env["LIVE_LOG_DIR"]),
+        name="gunicorn-browser",
+        workers=1,
+        threads=4,
+    ) as server:
+        yield f"http://localhost:{server.port}"
 
 
 def test_editor_signs_in_edits_previews_and_publishes_under_the_csp(base_url):

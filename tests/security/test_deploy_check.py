@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import REPO
+from tests.paths import REPO
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD
 
 
 @pytest.fixture

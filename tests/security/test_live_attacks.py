@@ -5,13 +5,16 @@ Nothing may answer 5xx, and every refusal has the right status."""
 
 import http.client
 import re
+import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import EDITOR_PASSWORD, free_port, gunicorn_start, gunicorn_stop
+from tests.factories import EDITOR_PASSWORD
+from tests.servers import app_server
 
 # django_db: the live server copies the test database, which must exist.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -23,11 +26,9 @@ FLOOD_LIMIT = 40
 
 @pytest.fixture(scope="module")
 def server(live_server_env):
-    port = free_port()
-    process = gunicorn_start(
-        env=live_server_env,
-        port=port,
-        extra_env={
+    with app_server(
+        env={
+            **live_server_env,
             "TRUSTED_PROXY_COUNT": str(PROXY_COUNT),
             "IP_BLOCKLIST": BLOCKED,
             "API_RATE_LIMIT": f"{FLOOD_LIMIT}/min",
@@ -35,9 +36,12 @@ def server(live_server_env):
             # Plain HTTP on loopback: cookies must travel without TLS here.
             "DJANGO_SECURE_COOKIES": "0",
         },
-    )
-    yield port
-    gunicorn_stop(process)
+        log_dir=Path(live_server_env["LIVE_LOG_DIR"]),
+        name="gunicorn-attacks",
+        workers=1,
+        threads=4,
+    ) as live:
+        yield live.port
 
 
 def request(port, method, path, *, headers=None, body=None, client_ip="198.51.100.10"):
@@ -60,24 +64,37 @@ def request(port, method, path, *, headers=None, body=None, client_ip="198.51.10
         connection.close()
 
 
-def test_flood_from_one_client_is_cut_off_with_retry_after(server):
+def _flood(port: int, *, client_ip: str) -> tuple[list[int], dict, bytes]:
     statuses = []
     for n in range(FLOOD_LIMIT + 5):
         # Rotating a forged X-Forwarded-For prefix changes nothing.
         status, headers, body = request(
-            server,
+            port,
             "GET",
             "/api/v2/pages/",
             headers={"X-Forwarded-For": f"203.0.113.{n}"},
-            client_ip="198.51.100.200",
+            client_ip=client_ip,
         )
         statuses.append(status)
+    return statuses, headers, body
+
+
+def test_flood_from_one_client_is_cut_off_with_retry_after(server):
+    # The limit counts per fixed minute (cms/throttling.py): a flood that straddles a
+    # minute boundary gets a fresh allowance halfway. Such a flood proves nothing, so it
+    # is repeated from a fresh address until one fits inside a single minute (the server
+    # shares this machine's clock).
+    for attempt in range(3):
+        window = time.time() // 60
+        statuses, headers, body = _flood(server, client_ip=f"198.51.100.{200 + attempt}")
+        if time.time() // 60 == window:
+            break
     assert statuses[:FLOOD_LIMIT] == [200] * FLOOD_LIMIT
     assert statuses[FLOOD_LIMIT:] == [429] * 5
     assert int(headers["Retry-After"]) >= 1
     assert b'"message"' in body
     # Another client is unaffected.
-    assert request(server, "GET", "/api/v2/pages/", client_ip="198.51.100.201")[0] == 200
+    assert request(server, "GET", "/api/v2/pages/", client_ip="198.51.100.250")[0] == 200
 
 
 def test_blocked_network_is_refused_whatever_it_forges(server):

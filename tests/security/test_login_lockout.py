@@ -4,7 +4,7 @@ username; the right password does not get through a lockout, and the page says w
 import pytest
 from django.urls import reverse
 
-from .conftest import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from .conftest import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD
 
 FOREIGN_TARGETS = [
     "https://evil.example.net/",

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from .conftest import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD
 
 
 @pytest.fixture

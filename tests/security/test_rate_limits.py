@@ -155,7 +155,7 @@ def test_a_malformed_rate_stops_the_start_and_names_the_variable(value):
     import subprocess
     import sys
 
-    from .conftest import REPO
+    from tests.paths import REPO
 
     result = subprocess.run(
         [sys.executable, "-c", "import cms.settings"],

@@ -3,7 +3,7 @@
 import re
 import subprocess
 
-from .conftest import REPO
+from tests.paths import REPO
 
 # Shapes of real credentials (gitleaks' and AWS's documented formats).
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids

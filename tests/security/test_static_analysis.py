@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from .conftest import REPO
+from tests.paths import REPO
 
 
 def test_bandit_is_clean_at_medium_severity():

@@ -1,24 +1,10 @@
 """Fixtures for the SEO tests: a published site tree, site-wide SEO settings, images."""
 
-import io
-
 import pytest
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtailseo.models import SeoSettings
 
-FRONTEND = "https://www.example.com"  # FRONTEND_BASE_URL in the test environment
-
-
-def image_make(*, title: str, size: tuple[int, int] = (1600, 900)):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, (200, 80, 40)).save(buffer, format="PNG")
-    image = get_image_model()(title=title)
-    image.file = ImageFile(io.BytesIO(buffer.getvalue()), name=f"{title.lower()}.png")
-    image.save()
-    return image
+from tests.factories import image_make
 
 
 @pytest.fixture

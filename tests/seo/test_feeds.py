@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from blog.models import Category
 from cachetags.commit import tags_invalidate_now
-from tests.seo.conftest import FRONTEND
+from tests.paths import FRONTEND
 
 START = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 

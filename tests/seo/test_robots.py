@@ -3,7 +3,7 @@ sitemap named in both. Read back with Python's own robots.txt parser."""
 
 from urllib.robotparser import RobotFileParser
 
-from tests.seo.conftest import FRONTEND
+from tests.paths import FRONTEND
 
 
 def _parser(client) -> tuple[RobotFileParser, str]:

@@ -14,7 +14,8 @@ from wagtail.models import Site
 from blog.models import BlogPostPage
 from blog.seo import page_seo, page_seo_description, post_authors
 from blog.services import truncate_at_word
-from tests.seo.conftest import FRONTEND, image_make
+from tests.factories import image_make
+from tests.paths import FRONTEND
 
 LONG_INTRO = (
     "Headless content management separates the editing experience from the presentation "

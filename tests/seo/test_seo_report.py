@@ -11,7 +11,8 @@ from wagtail.models import Page
 
 from blog.models import BlogPostPage
 from blog.seo_report import page_seo_issues, seo_report_filter, seo_report_pages
-from tests.seo.conftest import FRONTEND, image_make
+from tests.factories import image_make
+from tests.paths import FRONTEND
 
 REPORT = "/admin/reports/seo/"
 DESCRIPTION = "A complete description."

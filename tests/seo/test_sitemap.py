@@ -9,7 +9,7 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from cachetags.commit import tags_invalidate_now
-from tests.seo.conftest import FRONTEND
+from tests.paths import FRONTEND
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from blog.models import Category
 from cachetags import store
-from tests.browser.conftest import loopback_port_free
+from loadtests.servers import port_free
 
 SURFACES = ("/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/robots.txt")
 
@@ -129,7 +129,7 @@ def test_sitemap_page_numbers_are_normalised_and_bad_ones_never_cached(
 
 def test_surfaces_answer_from_the_database_when_redis_is_down(client, make_post, settings):
     make_post(title="Still here")
-    dead = loopback_port_free(ports=range(8200, 8300))  # nothing listens there
+    dead = port_free()  # nothing listens there
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",

@@ -1,0 +1,34 @@
+"""Emptying the caches between tests without touching anyone else's keys.
+
+django-redis's ``cache.clear()`` is FLUSHDB: it would also empty the keys of every other
+test process (pytest-xdist workers, live servers) sharing the Redis database. Each
+process has its own CACHE_KEY_PREFIX, so deleting by prefix empties only its own.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+
+
+def cache_empty(*, alias: str = "default") -> None:
+    """Delete every key of ``alias`` under this process's prefix (locmem: all of them)."""
+    cache = caches[alias]
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        cache.clear()  # per-process memory: nothing is shared
+        return
+    redis = client.get_client(write=True)
+    pattern = _glob_escape(cache.key_prefix) + ":*"
+    keys = list(redis.scan_iter(match=pattern, count=1000))
+    for start in range(0, len(keys), 500):
+        redis.unlink(*keys[start : start + 500])
+
+
+def caches_empty() -> None:
+    """Every alias: the API response cache and the per-process renditions cache too, so
+    no test sees another's entries (ids repeat across tests)."""
+    for alias in settings.CACHES:
+        cache_empty(alias=alias)
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{char}]" if char in "*?[]\\" else char for char in text)

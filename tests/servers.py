@@ -1,0 +1,147 @@
+"""Servers the tests run against, started by the one harness (``loadtests/servers.py``).
+
+``app_server`` is gunicorn with the project's configuration, ready to answer, on a port the
+kernel chose. The databases it serves are the test database itself (PostgreSQL), a copy
+of it (``database_copy``, for a server that outlives one test), or, on SQLite, a file copy
+of the in-memory test database (SQLite's online backup API: milliseconds, no migrate).
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+from loadtests.servers import Server, gunicorn_start
+
+
+def app_server(
+    *,
+    env: dict[str, str],
+    log_dir: Path,
+    workers: int = 2,
+    threads: int = 2,
+    metrics: bool = False,
+    ready_path: str = "/healthz",
+    name: str = "gunicorn",
+) -> Server:
+    """gunicorn serving ``cms.wsgi`` with ``env`` over the test environment, once it answers.
+
+    Use it as a context manager: leaving the block stops it (SIGTERM, then SIGKILL).
+    """
+    server = gunicorn_start(
+        name=name,
+        env={
+            **os.environ,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "INFO",
+            **env,
+        },
+        log_dir=log_dir,
+        workers=workers,
+        threads=threads,
+        metrics=metrics,
+    )
+    return server.wait_ready(path=ready_path)
+
+
+def live_database_url(*, tmp_path: Path) -> str:
+    """A DATABASE_URL for a server process that sees this test's committed data.
+
+    PostgreSQL: the test database itself. SQLite: the in-memory test database copied
+    to a file (take the copy after creating the data).
+    """
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return _postgres_url(name=settings["NAME"])
+    connection.ensure_connection()
+    path = tmp_path / "live.sqlite3"
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    return f"sqlite:///{path}"
+
+
+def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None]]:
+    """A copy of the (migrated) test database for a server that outlives a test: its
+    DATABASE_URL and a function that drops it. Call with database access unblocked."""
+    if connection.vendor == "postgresql":
+        name = f"{connection.settings_dict['NAME']}_{suffix}"
+        connection.close()  # a template must have no other session
+        admin = [*("psql", _postgres_url(name="postgres"), "-qc")]
+        subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+        template = connection.settings_dict["NAME"]
+        subprocess.run([*admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'], check=True)
+
+        def drop() -> None:
+            subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+
+        return _postgres_url(name=name), drop
+    target = workdir / f"{suffix}.sqlite3"
+    connection.ensure_connection()
+    destination = sqlite3.connect(target)
+    connection.connection.backup(destination)
+    destination.close()
+    return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
+
+
+def _postgres_url(*, name: str) -> str:
+    settings = connection.settings_dict
+    user = settings.get("USER") or "postgres"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name}"
+
+
+@dataclass(frozen=True)
+class HttpResult:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http_get(url: str, *, headers: dict[str, str] | None = None, timeout: float = 10) -> HttpResult:
+    """GET without following redirects; any status is returned, never raised."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"loopback URLs only: {url}")
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - checked above
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return HttpResult(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return HttpResult(error.code, dict(error.headers), error.read())
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    """Poll ``predicate`` until it returns a truthy value (returned) or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except OSError:
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
