@@ -1,6 +1,6 @@
 """Every resource with a public page says where it lives on the frontend, the same way."""
 
-from tests.api.conftest import API
+from tests.paths import API
 
 FRONTEND = "https://www.example.com"
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from api.related import RELATED_POSTS_LIMIT
 from blog.models import Category, RelatedPost
-from tests.api.conftest import API
+from tests.paths import API
 
 POSTS = f"{API}/pages/"
 

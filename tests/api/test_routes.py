@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import API
+from tests.paths import API
 
 PATH = f"{API}/path/"
 

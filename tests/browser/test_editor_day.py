@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from blog.models import BlogPostPage
 from tests.browser.accessibility import assert_accessible, axe_script
-from tests.browser.conftest import chromium_browser
+from tests.browser.chromium import chromium_browser
 
 pytestmark = [
     pytest.mark.slow,

@@ -10,6 +10,7 @@ import json
 import os
 import runpy
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -154,7 +155,7 @@ def test_sigterm_lets_the_in_flight_request_finish(tmp_path):
         assert server.process.poll() is None, "gunicorn waits for the in-flight request"
         # While it drains, a new connection is refused at once rather than queued on a
         # socket nobody accepts from any more (it would hang until the drain ends).
-        assert _connection_refused_while(server.process, port), "new connections hang"
+        assert _connection_refused_while(server.process, server.port), "new connections hang"
         assert not release.exists() and server.process.poll() is None, "still draining"
         release.touch()
         client.join(timeout=60)

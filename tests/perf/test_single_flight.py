@@ -7,8 +7,8 @@ from api.caching import api_cache_key, api_cache_tags_for_path
 from cachetags.commit import tags_invalidate_now
 from cachetags.flight import flight_claim, flight_release
 from cachetags.tokens import tokens_get
-
-from .conftest import free_port, redis_cache_settings
+from loadtests.servers import port_free
+from tests.perf.faults import redis_cache_settings
 
 LISTING = "/api/v2/pages/?type=blog.BlogPostPage"
 
@@ -48,7 +48,7 @@ def test_a_claim_left_by_a_dead_request_only_delays_the_next_one(client, rf, pos
 
 
 def test_without_redis_every_request_computes_and_nothing_fails(client, posts):
-    with override_settings(CACHES=redis_cache_settings(port=free_port())):
+    with override_settings(CACHES=redis_cache_settings(port=port_free())):
         responses = [client.get(LISTING) for _ in range(3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert all(r["X-Cache"] == "miss" for r in responses)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, free_port, gunicorn_start, gunicorn_stop
+from tests.paths import REPO
+from tests.servers import app_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -70,10 +71,10 @@ def big_image_server(live_server_env):
         text=True,
     )
     image_id = int(made.stdout.strip().splitlines()[-1])
-    port = free_port()
-    process = gunicorn_start(env=env, port=port)
-    yield port, process, image_id, env
-    gunicorn_stop(process)
+    with app_server(
+        env=env, log_dir=Path(env["LIVE_LOG_DIR"]), workers=1, threads=4, name="gunicorn-images"
+    ) as server:
+        yield server.port, server.process, image_id, env
 
 
 def test_a_40_megapixel_image_read_anonymously_never_decodes_it(big_image_server):

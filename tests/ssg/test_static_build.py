@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.conftest import REPO, _copy_database, free_port, gunicorn_start, gunicorn_stop
+from tests.paths import REPO
+from tests.servers import app_server, database_copy
 from tests.ssg.build import site_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -28,9 +29,8 @@ MAX_BYTES = 2_500_000
 @pytest.fixture(scope="module")
 def demo_server(django_db_setup, django_db_blocker):
     workdir = Path(tempfile.mkdtemp(prefix="blog-ssg-"))
-    database_url, drop = _copy_database(
-        django_db_blocker=django_db_blocker, suffix=f"ssg_{os.getpid()}", workdir=workdir
-    )
+    with django_db_blocker.unblock():
+        database_url, drop = database_copy(suffix=f"ssg_{os.getpid()}", workdir=workdir)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -51,10 +51,8 @@ def demo_server(django_db_setup, django_db_blocker):
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    process = gunicorn_start(env=env, port=port)
-    yield f"http://127.0.0.1:{port}"
-    gunicorn_stop(process)
+    with app_server(env=env, log_dir=workdir, workers=1, threads=4, name="gunicorn-ssg") as server:
+        yield server.url
     drop()
 
 
