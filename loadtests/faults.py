@@ -119,9 +119,10 @@ def gaps_over(finishes: list[float], *, limit: float, start: float, end: float) 
     return [round(b - a, 3) for a, b in itertools.pairwise(points) if b - a > limit]
 
 
-def log_lines(path: Path) -> list[dict]:
+def log_lines(server) -> list[dict]:
+    """The server's log records, stdout (the app's JSON lines) and stderr (gunicorn's)."""
     records = []
-    for line in path.read_text(errors="replace").splitlines():
+    for line in server.output().splitlines():
         if line.startswith("{"):
             with contextlib.suppress(ValueError):
                 records.append(json.loads(line))
@@ -276,7 +277,7 @@ def main() -> int:
     load = [s for s in recorder.samples if s.kind == "load"]
     health = [s for s in recorder.samples if s.kind == "/healthz"]
     ready = [s for s in recorder.samples if s.kind == "/readyz"]
-    records = log_lines(server.log)
+    records = log_lines(server)
     result.update(
         requests=len(load),
         requests_per_second=round(len(load) / (end - start), 1),
@@ -294,7 +295,7 @@ def main() -> int:
         warning_lines=sum(r.get("level") == "WARNING" for r in records),
         error_lines=sum(r.get("level") in {"ERROR", "CRITICAL"} for r in records),
         traceback_lines=sum("Traceback" in json.dumps(r) for r in records),
-        log=str(server.log),
+        log=str(server.stdout_path.parent),
     )
     failures = []
     if result["errors"]:
@@ -461,7 +462,7 @@ def postgres_stop_drill(*, posts: int) -> int:
         failures.append("probes wrong during the outage")
     if result.get("after_restart_statuses") != [200]:
         failures.append("not recovered after the restart")
-    result.update(passed=not failures, failures=failures, log=str(server.log))
+    result.update(passed=not failures, failures=failures, log=str(server.stdout_path.parent))
     print(json.dumps(result, indent=2))
     return 0 if not failures else 1
 
