@@ -75,6 +75,15 @@ BOOLEAN = {"type": "boolean"}
 URL = {"type": "string", "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "minimum": 1}
+# A category or a tag, embedded in a post or on its own endpoint: the same keys.
+TAXONOMY_TERM = {
+    "id": ID,
+    "name": STRING,
+    "slug": STRING,
+    "url": URL,
+    "html_url": URL,
+    "html_path": STRING,
+}
 
 
 def _order_pattern(fields: dict) -> str:
@@ -629,28 +638,8 @@ SCHEMAS = {
         },
         required=ALL,
     ),
-    "Category": _object(
-        {
-            "id": ID,
-            "name": STRING,
-            "slug": STRING,
-            "url": URL,
-            "html_url": URL,
-            "html_path": STRING,
-        },
-        required=ALL,
-    ),
-    "Tag": _object(
-        {
-            "id": ID,
-            "name": STRING,
-            "slug": STRING,
-            "url": URL,
-            "html_url": URL,
-            "html_path": STRING,
-        },
-        required=ALL,
-    ),
+    "Category": _object(TAXONOMY_TERM, required=ALL),
+    "Tag": _object(TAXONOMY_TERM, required=ALL),
     **SEO_SCHEMAS,
     "PageSummary": _object(
         {
