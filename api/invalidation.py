@@ -102,6 +102,16 @@ def page_invalidation_tags(*, pages: Iterable[Page], descendants: bool = True) -
     affected.update(
         RelatedPost.objects.filter(page_id__in=page_ids).values_list("post_id", flat=True)
     )
+    # A post's related_posts suggest the newest posts sharing a category, so a change to one
+    # post can change the suggestions of every post in its categories.
+    post_categories = BlogPostPage.categories.through.objects
+    affected.update(
+        post_categories.filter(
+            category_id__in=post_categories.filter(blogpostpage_id__in=page_ids).values(
+                "category_id"
+            )
+        ).values_list("blogpostpage_id", flat=True)
+    )
     tags = page_summary_tags()
     tags.update(tag_object(endpoint="pages", key=pk) for pk in affected)
     return tags

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import connection, transaction
 from django.db.models import F
@@ -20,8 +21,9 @@ from django.utils.text import slugify
 from faker import Faker
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Collection, Locale, Page, ReferenceIndex, Site
 from wagtail.search.backends import get_search_backends
 from wagtail.search.signal_handlers import post_save_signal_handler
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -90,11 +92,25 @@ class SeedResult:
     index: BlogIndexPage
 
 
+def wagtail_roots_ensure() -> Page:
+    """The rows Wagtail's migrations create (default locale, root page, root collection),
+    made again if a database was emptied (``flush``, a partial import). Returns the root."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def demo_site_ensure() -> tuple[HomePage, BlogIndexPage]:
     """A HomePage as the default site's root with a 'Blog' index beneath it."""
+    root = wagtail_roots_ensure()
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
         # Wagtail's initial migration leaves a placeholder "Welcome" page; replace it.
         for placeholder in root.get_children().filter(content_type__model="page"):
             Site.objects.filter(root_page=placeholder).delete()

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 
-from blog.demo_content import demo_site_ensure
+from blog.demo_content import demo_site_ensure, wagtail_roots_ensure
 from blog.models import Author, Category
 from serving.ip_blocklist import blocked_networks_cache_prime
 from tests.caches import caches_empty
@@ -74,6 +74,24 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _wagtail_roots(request):
+    """Put back what Wagtail's migrations create (locale, root page, root collection) for
+    a test that uses the database: a transactional test that ran earlier in this xdist
+    worker (another file) may have flushed them, where one process ran those last."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    # Transactional tests restore the migrations' data themselves (serialized rollback,
+    # tests/observability/conftest.py); asking for their database here would reorder
+    # their teardown.
+    if transactional or (marker is None and "db" not in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    wagtail_roots_ensure()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -111,6 +129,11 @@ def make_post(blog_index, author, category):
     """Create a live post beneath the blog index; keyword arguments override fields."""
 
     def _make(**fields):
-        return post_make(blog_index=blog_index, author=author, category=category, **fields)
+        return post_make(
+            blog_index=blog_index,
+            author=author,
+            category=fields.pop("category", category),
+            **fields,
+        )
 
     return _make

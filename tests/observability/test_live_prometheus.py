@@ -9,6 +9,7 @@ checks the log stream: every stdout line is JSON, access lines carry the request
 of their response, and no credential sent by the client is written.
 """
 
+import contextlib
 import json
 import shutil
 
@@ -133,14 +134,24 @@ def test_dashboard_and_alert_queries_evaluate_against_live_metrics(
                 what="every recording rule to record",
             )
             variables = {"$namespace": "blog", "$job": "blog"}
-            with_data, answers = set(), {}
-            for title, expr in dashboard_targets():
-                data = prometheus.query(promql_resolve(expr, variables=variables))
-                values = [sample["value"][1] for sample in data["result"]]
-                answers.setdefault(title, []).append((expr, values))
-                if any(value not in ("NaN", "+Inf", "-Inf") for value in values):
-                    with_data.add(title)
-            missing = PANELS_WITH_DATA - with_data
+            answers: dict = {}
+
+            def panels_missing_data() -> set[str]:
+                """Panels without a number yet. A recording rule evaluated between the two
+                waves' scrapes records NaN (no rate yet); the next evaluation has one."""
+                with_data = set()
+                answers.clear()
+                for title, expr in dashboard_targets():
+                    data = prometheus.query(promql_resolve(expr, variables=variables))
+                    values = [sample["value"][1] for sample in data["result"]]
+                    answers.setdefault(title, []).append((expr, values))
+                    if any(value not in ("NaN", "+Inf", "-Inf") for value in values):
+                        with_data.add(title)
+                return PANELS_WITH_DATA - with_data
+
+            with contextlib.suppress(AssertionError, TimeoutError):
+                wait_for(lambda: not panels_missing_data(), timeout=20, interval=1, what="panels")
+            missing = panels_missing_data()
             assert not missing, {title: answers[title] for title in missing}
 
             for rule in alert_rules():

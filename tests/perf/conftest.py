@@ -35,12 +35,17 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def posts(make_post):
-    """Three live posts (the first one linked from the third as a related post)."""
-    from blog.models import RelatedPost
+    """Three live posts (the first one linked from the third as a related post), each in a
+    category of its own, so no post suggests another by a shared category."""
+    from blog.models import Category, RelatedPost
 
     first = make_post(title="First post", tags=("python",))
-    second = make_post(title="Second post", tags=("django",))
-    third = make_post(title="Third post", tags=("redis",))
+    second = make_post(
+        title="Second post", tags=("django",), category=Category.objects.create(name="Web")
+    )
+    third = make_post(
+        title="Third post", tags=("redis",), category=Category.objects.create(name="Caching")
+    )
     RelatedPost.objects.create(post=third, page=first, sort_order=0)
     return first, second, third
 

@@ -156,11 +156,14 @@ def test_no_social_image_anywhere_gives_none_and_a_summary_card(make_post):
     assert seo["twitter"]["card"] == "summary"  # a large card needs an image
 
 
-def test_missing_image_file_degrades_to_no_image(make_post, image):
+def test_a_missing_original_still_serves_the_social_rendition_made_at_save(make_post, image):
+    """Reads never open the original (renditions are made when the image is saved), so a
+    lost original costs nothing while its 1200x630 rendition exists."""
     post = make_post(featured_image=image)
     image.file.storage.delete(image.file.name)
     seo = _seo(post)
-    assert seo["og"]["image"] is None
+    assert seo["og"]["image"].endswith(".fill-1200x630.format-jpeg.jpg")
+    assert seo["og"]["image_width"] == 1200
 
 
 # --- Open Graph and Twitter ----------------------------------------------------------
@@ -317,9 +320,10 @@ def test_seo_object_query_count_does_not_grow_with_authors_or_tags(
     site = Site.objects.get(is_default_site=True)
     page_seo(page=post, site=site)  # warm renditions and Wagtail's site-root cache
     post = type(post).objects.get(pk=post.pk)
-    # SEO settings, site settings (social profiles), featured image, logo, tags, authors,
-    # categories, ancestors (renditions come from Wagtail's rendition cache once made)
-    with django_assert_num_queries(8):
+    # SEO settings, site settings (social profiles), featured image and its rendition, logo
+    # and its rendition (renditions are looked up, never made in a read), tags, authors,
+    # categories, ancestors
+    with django_assert_num_queries(10):
         page_seo(page=post, site=site)
 
 
