@@ -263,7 +263,11 @@ class ApiCacheMiddleware:
                 claimed = flight_claim(key=key)
                 if not claimed:
                     # Another request computes it: its stale copy now, or its fresh one soon.
-                    stale = store_call(lambda: cache.get(stale_key))
+                    stale = (
+                        store_call(lambda: cache.get(stale_key))
+                        if settings.API_CACHE_SERVE_STALE
+                        else None
+                    )
                     if isinstance(stale, CachedResponse):
                         return self._hit(
                             request, stale, endpoint=endpoint, tags=tags, state="stale"

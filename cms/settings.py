@@ -404,6 +404,10 @@ API_CACHE_BREAKER_COOLDOWN = env.float("API_CACHE_BREAKER_COOLDOWN", default=5.0
 # others serve the stale copy or wait up to API_CACHE_FLIGHT_WAIT seconds for the fresh
 # one. A claim expires after API_CACHE_FLIGHT_TTL seconds (its holder died).
 API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
+# Serve the previous copy while another request recomputes a response. Off by default: after
+# a publish commits, every read that starts later must show it (tests/perf/test_stale_reads),
+# and a stale copy would not. On, a burst after a publish never waits, at that price.
+API_CACHE_SERVE_STALE = env.bool("API_CACHE_SERVE_STALE", default=False)
 API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
 if REDIS_URL:
     CACHES["api"] = {

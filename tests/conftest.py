@@ -92,6 +92,18 @@ def _wagtail_roots(request):
 
 
 @pytest.fixture(autouse=True)
+def _environment_kept():
+    """Whatever a test sets in os.environ (running gunicorn's config file in-process sets
+    PROMETHEUS_MULTIPROC_DIR, then its directory is removed) never reaches the servers and
+    commands later tests start."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -21,8 +21,9 @@ def _key_now(rf, path: str) -> str:
 
 
 def test_while_another_request_refreshes_a_changed_listing_the_stale_copy_is_served(
-    client, rf, posts, django_assert_num_queries
+    client, rf, posts, django_assert_num_queries, settings
 ):
+    settings.API_CACHE_SERVE_STALE = True
     warm = client.get(LISTING)
     tags_invalidate_now(tags=["ep:pages"])  # a publish elsewhere
     key = _key_now(rf, LISTING)

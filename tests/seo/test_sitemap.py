@@ -43,12 +43,16 @@ def test_sitemap_lists_live_pages_on_the_frontend_with_lastmod(client, published
     assert _same_second(urls[f"{FRONTEND}/blog/"], index.last_published_at)
 
 
-def test_lastmod_follows_the_latest_publish(client, published_tree, make_post):
+def test_lastmod_follows_the_latest_publish(
+    client, published_tree, make_post, django_capture_on_commit_callbacks
+):
     post = make_post(slug="edited")
     first = _urlset(client.get("/sitemap.xml"))[f"{FRONTEND}/blog/edited/"]
     post.title = "Edited"
     revision = post.save_revision()
-    revision.publish()
+    # The sitemap is refreshed once the publish commits (cache tags, after commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
     post.refresh_from_db()
     second = _urlset(client.get("/sitemap.xml"))[f"{FRONTEND}/blog/edited/"]
     assert _same_second(second, post.last_published_at)
