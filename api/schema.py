@@ -303,7 +303,8 @@ SEO_SCHEMAS = {
             "url": URL,
             "publisher": _ORGANISATION,
         },
-        required=ALL,
+        # A tag, category or author page (CollectionPage, ProfilePage) names no publisher.
+        required=["@context", "@type", "name", "description", "url"],
     ),
     "JsonLdBreadcrumbList": _object(
         {

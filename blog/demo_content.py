@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import connection, transaction
 from django.db.models import F
@@ -102,6 +103,8 @@ def wagtail_roots_ensure() -> Page:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
+        # A flush emptied the content types too; the in-memory cache still names old ids.
+        ContentType.objects.clear_cache()
         root = Page.add_root(instance=Page(title="Root", slug="root"))
     return root
 

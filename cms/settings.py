@@ -537,6 +537,13 @@ READYZ_DATABASE_TIMEOUT = env.float("READYZ_DATABASE_TIMEOUT", default=2.0)
 # A database check answers every probe for this many seconds (0: check on every probe).
 READYZ_CACHE_SECONDS = env.float("READYZ_CACHE_SECONDS", default=2.0)
 
+# prometheus_client's multiprocess mode writes each process's samples under this directory
+# and fails the process at its first metric when the directory is gone (a tmp cleaner, a
+# test that removed it): metrics must never stop a process from starting, so it is made.
+# https://prometheus.github.io/client_python/multiprocess/
+if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+
 # django-prometheus: metrics are served by the gunicorn master on METRICS_PORT
 # (cms/gunicorn.conf.py), never through the public URLconf.
 # https://github.com/django-commons/django-prometheus/blob/master/documentation/exports.md

