@@ -73,6 +73,10 @@ def editor_publishes(*, browser, base_url: str, post_id: int) -> tuple[list[str]
     context = browser.new_context()
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
+    # The suite runs browsers beside three other xdist workers on two cores: a sign-in
+    # (a deliberately slow password hash) or a publish can take longer than Playwright's
+    # 30 s default there, without being wrong.
+    page.set_default_timeout(120_000)
     console_errors: list[str] = []
     page.on(
         "console", lambda message: message.type == "error" and console_errors.append(message.text)
