@@ -95,6 +95,19 @@ def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None
     return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
 
 
+def postgres_admin(*, sql: str) -> None:
+    """One statement on the server's ``postgres`` database, outside any transaction
+    (``CREATE DATABASE``, ``DROP ROLE``): for tests that make their own databases."""
+    import psycopg2
+
+    conn = psycopg2.connect(_postgres_url(name="postgres"))
+    conn.autocommit = True
+    try:
+        conn.cursor().execute(sql)
+    finally:
+        conn.close()
+
+
 def _postgres_url(*, name: str) -> str:
     settings = connection.settings_dict
     user = settings.get("USER") or "postgres"

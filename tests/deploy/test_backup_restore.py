@@ -9,9 +9,10 @@ import sys
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
+
+from tests.servers import postgres_admin
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -34,15 +35,6 @@ print(json.dumps(answers))
 """
 
 
-def _admin(sql: str) -> None:
-    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    try:
-        conn.cursor().execute(sql)
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def sites(tmp_path):
     """Two empty sites (a database and a media root each): the source and the restore target."""
@@ -50,18 +42,18 @@ def sites(tmp_path):
     envs = []
     for name in names:
         if POSTGRESQL:
-            _admin(f"CREATE DATABASE {name}")
+            postgres_admin(sql=f"CREATE DATABASE {name}")
             url = f"postgres://postgres@127.0.0.1:5432/{name}"
         else:
             url = f"sqlite:///{tmp_path / name}.sqlite3"
-        # No Redis (each site's own local cache), and no metrics directory another test made.
-        dropped = {"REDIS_URL", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"}
+        # No Redis: each site keeps its own local cache.
+        dropped = {"REDIS_URL", "DATABASE_URL"}
         env = {k: v for k, v in os.environ.items() if k not in dropped}
         envs.append({**env, "DATABASE_URL": url, "MEDIA_ROOT": str(tmp_path / name / "media")})
     yield envs
     if POSTGRESQL:
         for name in names:
-            _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            postgres_admin(sql=f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:

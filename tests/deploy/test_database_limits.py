@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from loadtests.servers import port_free
+from tests.servers import postgres_admin
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -31,30 +32,18 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
 
 def _environ(**values: str) -> dict[str, str]:
-    """This process's environment for a child Django, minus what another test may have left
-    (a metrics directory it has since removed)."""
-    inherited = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
-    return {**inherited, **values}
-
-
-def _admin(sql: str, *, dbname: str = "postgres") -> None:
-    conn = psycopg2.connect(dbname=dbname, **PG)
-    conn.autocommit = True
-    try:
-        conn.cursor().execute(sql)
-    finally:
-        conn.close()
+    return {**os.environ, **values}
 
 
 @pytest.fixture
 def scratch_database():
     name = f"limits_{uuid.uuid4().hex[:10]}"
     role = f"probe_{uuid.uuid4().hex[:8]}"
-    _admin(f"CREATE ROLE {role} LOGIN")
-    _admin(f"CREATE DATABASE {name} OWNER {role}")
+    postgres_admin(sql=f"CREATE ROLE {role} LOGIN")
+    postgres_admin(sql=f"CREATE DATABASE {name} OWNER {role}")
     yield name, role
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _admin(f"DROP ROLE IF EXISTS {role}")
+    postgres_admin(sql=f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    postgres_admin(sql=f"DROP ROLE IF EXISTS {role}")
 
 
 def _pgbouncer(*, database: str, role: str, pool_mode: str):
@@ -206,7 +195,7 @@ def _manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
 
 def test_a_migration_that_cannot_get_its_lock_gives_up_and_reads_resume(scratch_database):
     database, role = scratch_database
-    _admin(f"ALTER ROLE {role} SUPERUSER")  # migrations create extensions and functions
+    postgres_admin(sql=f"ALTER ROLE {role} SUPERUSER")  # migrations create extensions and functions
     url = f"postgres://{role}@127.0.0.1:5432/{database}"
     assert _manage("migrate", "-v", "0", database_url=url).returncode == 0
     # Step one migration back: re-applying it is an ALTER TABLE (ACCESS EXCLUSIVE).
