@@ -39,10 +39,39 @@ def pytest_configure(config):
                 params["KEY_PREFIX"] = prefix
             with contextlib.suppress(AttributeError):
                 del caches[alias]  # a backend made before now kept the old prefix
+    _serialized_rows_restored_onto_empty_tables()
     static_root = Path(tempfile.mkdtemp(prefix="blog-test-static-"))
     config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
     settings.STATIC_ROOT = static_root
     os.environ["STATIC_ROOT"] = str(static_root)
+
+
+def _serialized_rows_restored_onto_empty_tables() -> None:
+    """Serialized rollback reloads the migrations' rows (content types, Wagtail's root
+    page, site, groups) with their original ids, and assumes the last flush left every
+    table empty. A write that lands after a flush breaks that: a request a live server was
+    still answering, or a worker stopping late, makes a content type again under a new id,
+    and the next reload fails on its unique name, whichever test comes next. So each reload
+    flushes first (without the post-migrate handlers, as the test teardown's own flush)."""
+    from django.core.management import call_command
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    reload = BaseDatabaseCreation.deserialize_db_from_string
+    if getattr(reload, "flushes_first", False):
+        return
+
+    def deserialize_db_from_string(self, data):
+        call_command(
+            "flush",
+            database=self.connection.alias,
+            interactive=False,
+            verbosity=0,
+            inhibit_post_migrate=True,
+        )
+        return reload(self, data)
+
+    deserialize_db_from_string.flushes_first = True
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
 
 
 @pytest.fixture(scope="session")

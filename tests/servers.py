@@ -9,7 +9,6 @@ of the in-memory test database (SQLite's online backup API: milliseconds, no mig
 import json
 import os
 import sqlite3
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections
 
 from loadtests.servers import Server, gunicorn_start
 
@@ -76,15 +75,13 @@ def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None
     """A copy of the (migrated) test database for a server that outlives a test: its
     DATABASE_URL and a function that drops it. Call with database access unblocked."""
     if connection.vendor == "postgresql":
-        name = f"{connection.settings_dict['NAME']}_{suffix}"
-        connection.close()  # a template must have no other session
-        admin = [*("psql", _postgres_url(name="postgres"), "-qc")]
-        subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
         template = connection.settings_dict["NAME"]
-        subprocess.run([*admin, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'], check=True)
+        name = f"{template}_{suffix}"
+        postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _template_copy(template=template, name=name)
 
         def drop() -> None:
-            subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
+            postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         return _postgres_url(name=name), drop
     target = workdir / f"{suffix}.sqlite3"
@@ -95,7 +92,7 @@ def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None
     return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
 
 
-def postgres_admin(*, sql: str) -> None:
+def postgres_admin(*, sql: str, params: tuple = ()) -> None:
     """One statement on the server's ``postgres`` database, outside any transaction
     (``CREATE DATABASE``, ``DROP ROLE``): for tests that make their own databases."""
     import psycopg2
@@ -103,9 +100,33 @@ def postgres_admin(*, sql: str) -> None:
     conn = psycopg2.connect(_postgres_url(name="postgres"))
     conn.autocommit = True
     try:
-        conn.cursor().execute(sql)
+        conn.cursor().execute(sql, params or None)
     finally:
         conn.close()
+
+
+def _template_copy(*, template: str, name: str, attempts: int = 5) -> None:
+    """``CREATE DATABASE name TEMPLATE template``, which PostgreSQL refuses while any other
+    session is connected to the template: this process's own connections (every alias),
+    and the last sessions of a server or worker a previous test stopped, which can outlive
+    its process by a moment. The template is this xdist worker's own test database, so
+    ending those sessions touches nobody else."""
+    import psycopg2
+
+    for attempt in range(attempts):
+        connections.close_all()
+        postgres_admin(
+            sql="SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            params=(template,),
+        )
+        try:
+            postgres_admin(sql=f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return
+        except psycopg2.errors.ObjectInUse:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _postgres_url(*, name: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.chromium import CHROMIUM
@@ -17,9 +18,20 @@ from tests.browser.chromium import CHROMIUM
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
+class _RequestsFinishedWSGIServer(ThreadedWSGIServer):
+    """Django's threaded test server, whose ``server_close()`` waits for the requests still
+    running. Django's own runs them in daemon threads it never joins: an admin autosave or
+    preview POST still in flight when the test ends then writes after the database flush,
+    making content types under new ids, and the next test that restores the migrations'
+    rows fails on their unique names."""
+
+    daemon_threads = False
+
+
 @pytest.fixture
 def seo_live_server(transactional_db, settings) -> Iterator[LiveServer]:
-    """pytest-django's live server on a loopback port the kernel chooses.
+    """pytest-django's live server on a loopback port the kernel chooses; stopping it
+    waits for the requests it is still serving.
 
     Session cookies are marked Secure in production mode; the live server speaks plain
     HTTP on loopback, so they are sent without the flag here.
@@ -32,7 +44,9 @@ def seo_live_server(transactional_db, settings) -> Iterator[LiveServer]:
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     # Port 0: the kernel chooses; LiveServer reads back the one it got.
-    server = LiveServer("127.0.0.1:0")
+    server = LiveServer("127.0.0.1:0", start=False)
+    server.thread.server_class = _RequestsFinishedWSGIServer
+    server.start()
     yield server
     server.stop()
 
