@@ -214,7 +214,8 @@ SEO_SCHEMAS = {
     "SeoOpenGraph": {
         **_object(
             {
-                "type": {"enum": ["website", "article"]},
+                # An author's page is a ``profile`` (https://ogp.me/#type_profile).
+                "type": {"enum": ["website", "article", "profile"]},
                 "title": STRING,
                 "description": STRING,
                 "url": URL,
