@@ -9,7 +9,7 @@ the names against ``sub_fields`` and each field keeps only those keys.
 from rest_framework.fields import DateTimeField, Field
 from wagtail.api.v2.serializers import PageParentField
 
-from api.renditions import image_alt, image_representation
+from api.renditions import image_alt, image_card_representation, image_representation
 from api.richtext import richtext_expand
 from api.streamfield import body_representation, link_blocks_representation
 from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
@@ -192,7 +192,8 @@ class PostTagsField(ContextField):
 
 
 def related_post_representation(*, post) -> dict:
-    """A suggested post: a small card (its featured image loaded by ``api.prefetch``)."""
+    """A suggested post: a small card, its image as a card shows it (loaded by
+    ``api.prefetch``). The image's crops and original are on ``/api/v2/images/<id>/``."""
     image = getattr(post, "featured_image", None) if post.featured_image_id else None
     return {
         "id": post.pk,
@@ -203,7 +204,7 @@ def related_post_representation(*, post) -> dict:
         if post.publication_date
         else None,
         "intro": post.intro,
-        "featured_image": image_representation(image=image) if image is not None else None,
+        "featured_image": image_card_representation(image=image) if image is not None else None,
     }
 
 

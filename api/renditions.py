@@ -10,6 +10,10 @@ every image carries:
   ``large``, ``social``), which keep the editor's focal point in frame;
 - ``placeholder``: a blurhash and the dominant colour, painted while the image loads.
 
+A card (a related post; a listing card by default) shows the image at one place in a
+layout: ``CARD_IMAGE_KEYS`` is what it renders, without the crops, original and focal point
+that only an image's own page uses (``image_card_representation``).
+
 Renditions are loaded for a whole response at once (``prefetch_renditions``, see
 ``api.prefetch``) and never made during a read (``blog.images``): until one exists, its
 entry points at the original.
@@ -27,8 +31,17 @@ from blog.images import (
     rendition_specs_all,
 )
 
-__all__ = ["PREFETCH_SPECS", "RENDITION_SPECS", "image_alt", "image_representation"]
+__all__ = [
+    "CARD_IMAGE_KEYS",
+    "PREFETCH_SPECS",
+    "RENDITION_SPECS",
+    "image_alt",
+    "image_card_representation",
+    "image_representation",
+]
 
+# What a card renders of its image: a <picture> with its srcset, sized, painted while it loads.
+CARD_IMAGE_KEYS = ("id", "alt", "width", "height", "srcset", "placeholder")
 # Every spec an image's representation (and the SEO object's logo) may read.
 PREFETCH_SPECS = rendition_specs_all()
 
@@ -47,6 +60,12 @@ def image_representation(*, image, alt: str | None = None) -> dict:
     if cached is None:
         cached = image._api_representation = _image_representation(image=image)
     return {**cached, "alt": alt} if alt else cached
+
+
+def image_card_representation(*, image) -> dict:
+    """An image as a card shows it: ``CARD_IMAGE_KEYS`` of its representation."""
+    data = image_representation(image=image)
+    return {key: data[key] for key in CARD_IMAGE_KEYS}
 
 
 def _file(file: ImageFile) -> dict:

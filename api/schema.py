@@ -25,7 +25,7 @@ from api.filters import (
     PAGE_ORDER_FIELDS,
     SNIPPET_ORDER_FIELDS,
 )
-from api.renditions import RENDITION_SPECS
+from api.renditions import CARD_IMAGE_KEYS, RENDITION_SPECS
 from api.richtext_ast import MARKS as RICH_TEXT_MARKS
 from api.streamfield import BODY_FORMATS
 from blog.blocks import (
@@ -214,7 +214,8 @@ SEO_SCHEMAS = {
     "SeoOpenGraph": {
         **_object(
             {
-                "type": {"enum": ["website", "article"]},
+                # An author's page is a ``profile`` (https://ogp.me/#type_profile).
+                "type": {"enum": ["website", "article", "profile"]},
                 "title": STRING,
                 "description": STRING,
                 "url": URL,
@@ -667,7 +668,7 @@ SCHEMAS = {
             "html_path": STRING,
             "publication_date": _nullable(DATETIME),
             "intro": STRING,
-            "featured_image": _nullable(_ref("Image")),
+            "featured_image": _nullable(_ref("CardImage")),
         }
     ),
     "MediaMeta": _object(
@@ -890,6 +891,11 @@ SCHEMAS.update(RICH_TEXT_SCHEMAS)
 SCHEMAS.update(
     {f"{name}Selection": _loose(SCHEMAS[name]) for name in ("Image", "Author", "Category", "Tag")}
 )
+SCHEMAS["CardImage"] = {
+    **_object({key: SCHEMAS["Image"]["properties"][key] for key in CARD_IMAGE_KEYS}, required=ALL),
+    "description": "An image as a card shows it (`related_posts`): its srcset, size and "
+    "placeholder. The crops and the original are on `/api/v2/images/<id>/`.",
+}
 
 
 def _operation(

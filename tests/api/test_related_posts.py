@@ -39,6 +39,8 @@ def test_picked_posts_come_first_then_the_newest_sharing_a_category(api, make_po
     assert card["html_path"] == "/blog/newer/"
     assert card["featured_image"]["id"] == image.pk
     assert card["featured_image"]["srcset"]
+    # A card's image: what the card renders, not the image's crops and original.
+    assert set(card["featured_image"]) == {"id", "alt", "width", "height", "srcset", "placeholder"}
     assert data["related_posts"][0]["featured_image"] is None
 
 

@@ -2,9 +2,14 @@
 
 It knows the site's URL scheme only through the API: it starts at ``/``, asks
 ``/api/v2/path/`` what each path is, renders it, and follows the links the answers carry
-(post cards, next listing pages, tags, categories, authors, the menu). One request per
-page rendered, plus one for the site's navigation. Standard library only: it could run
-on any build machine.
+(post cards, next listing pages, tags, categories, authors, related posts, the menu). One
+request per page rendered, plus one for the site's navigation. Standard library only: it
+could run on any build machine.
+
+Like a frontend's typed queries, it asks for what its templates render and nothing else:
+a page it knows to be a post (a card or related post linked to it) is fetched with
+``POST_FIELDS``, any other page with ``PAGE_FIELDS``. Tag, category and author routes
+take no ``fields``: their answer is the resource, a page of cards and the ``seo`` object.
 
     python tests/ssg/build.py http://127.0.0.1:8000 out/
 """
@@ -14,10 +19,34 @@ import json
 import sys
 import urllib.parse
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ENTRY_PATHS = ("/", "/blog/")
+# The ``<head>`` as the templates write it: title, description, canonical link, Open
+# Graph, Twitter card and JSON-LD (``seo.head`` would repeat all of them as elements).
+SEO_FIELDS = "seo(title,description,canonical_url,og,twitter,json_ld)"
+# What the post template renders: headline, date, hero image, byline, body, taxonomy
+# links, related-post links and the head.
+POST_FIELDS = ",".join(
+    [
+        "_",
+        "title",
+        "publication_date",
+        "featured_image(alt,width,height,srcset,placeholder)",
+        "authors(name,html_path)",
+        "categories(name,html_path)",
+        "tags(name,html_path)",
+        "body",
+        "related_posts(title,html_path)",
+        SEO_FIELDS,
+    ]
+)
+# The home page and blog index pages: their title, intro and head (the index's cards come
+# in ``posts``).
+PAGE_FIELDS = f"_,title,intro,{SEO_FIELDS}"
+TAXONOMY_PREFIXES = ("/tags/", "/categories/", "/authors/")
 
 
 def _path_of(url: str) -> str:
@@ -29,6 +58,17 @@ class BuildStats:
     requests: int = 0
     bytes: int = 0
     pages: dict[str, str] = field(default_factory=dict)  # html_path -> rendered HTML
+    answers: dict[str, dict] = field(default_factory=dict)  # API path asked -> its answer
+    requests_by_kind: Counter = field(default_factory=Counter)  # post, tag, blog index...
+    bytes_by_kind: Counter = field(default_factory=Counter)
+
+
+def _answer_kind(data: dict) -> str:
+    if data.get("type") != "page":
+        return data.get("type", "site")
+    if "posts" in data:
+        return "blog index"
+    return "post" if "body" in data["page"] else "page"
 
 
 def _get(*, api: str, path: str, stats: BuildStats, api_key: str | None) -> dict:
@@ -39,83 +79,147 @@ def _get(*, api: str, path: str, stats: BuildStats, api_key: str | None) -> dict
         request.add_header("X-API-Key", api_key)
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (checked above)
         body = response.read()
+    data = json.loads(body)
     stats.requests += 1
     stats.bytes += len(body)
-    return json.loads(body)
+    stats.answers[path] = data
+    kind = _answer_kind(data) if path.startswith("/path/") else "site"
+    stats.requests_by_kind[kind] += 1
+    stats.bytes_by_kind[kind] += len(body)
+    return data
 
 
-def _card(post: dict) -> str:
-    image = post.get("featured_image")
-    picture = ""
-    if image:
-        sources = "".join(
-            f'<source type="image/{fmt}" srcset="'
-            + ", ".join(f"{e['url']} {e['width']}w" for e in image["srcset"] if e["format"] == fmt)
-            + '">'
-            for fmt in ("avif", "webp")
-            if any(e["format"] == fmt for e in image["srcset"])
-        )
-        fallback = image["srcset"][-1]
-        colour = (image.get("placeholder") or {}).get("color", "#ccc")
-        picture = (
-            f'<picture>{sources}<img src="{fallback["url"]}" width="{image["width"]}" '
-            f'height="{image["height"]}" alt="{html.escape(image["alt"])}" '
-            f'style="background:{colour}"></picture>'
-        )
+def _picture(image: dict | None, *, sizes: str) -> str:
+    """``<picture>``: AVIF and WebP sources, the widest JPEG as the fallback."""
+    if not image:
+        return ""
+    srcset = image["srcset"]
+    sources = "".join(
+        f'<source type="image/{fmt}" sizes="{sizes}" srcset="'
+        + ", ".join(f"{e['url']} {e['width']}w" for e in srcset if e["format"] == fmt)
+        + '">'
+        for fmt in ("avif", "webp")
+        if any(e["format"] == fmt for e in srcset)
+    )
+    fallback = ([e for e in srcset if e["format"] == "jpeg"] or srcset)[-1]
+    colour = (image.get("placeholder") or {}).get("color", "#ccc")
     return (
-        f'<article>{picture}<a href="{post["meta"]["html_path"]}">'
-        f"{html.escape(post['title'])}</a></article>"
+        f'<picture>{sources}<img src="{fallback["url"]}" width="{image["width"]}" '
+        f'height="{image["height"]}" alt="{html.escape(image["alt"])}" '
+        f'style="background:{colour}"></picture>'
     )
 
 
-def _links_of(data: dict) -> list[str]:
-    """Paths this route's answer links to: cards, next listing page, taxonomy pages."""
+def _card(post: dict) -> str:
+    return (
+        f"<article>{_picture(post.get('featured_image'), sizes='(min-width: 40em) 33vw, 100vw')}"
+        f'<a href="{post["meta"]["html_path"]}">{html.escape(post["title"])}</a>'
+        f"<p>{html.escape(post.get('excerpt', ''))}</p></article>"
+    )
+
+
+def _links(entries: list[dict]) -> str:
+    return ", ".join(
+        f'<a href="{entry["html_path"]}">{html.escape(entry["name"])}</a>' for entry in entries
+    )
+
+
+def _links_of(data: dict, *, path: str) -> list[tuple[str, str]]:
+    """(path, kind) the answer for ``path`` links to: posts (cards, related posts), the next
+    listing page, taxonomy pages."""
     links = []
     posts = data.get("posts")
     if posts:
         for item in posts["items"]:
-            links.append(item["meta"]["html_path"])
+            links.append((item["meta"]["html_path"], "post"))
             for key in ("tags", "categories", "authors"):
-                links.extend(entry["html_path"] for entry in item.get(key, []))
+                links.extend((entry["html_path"], "taxonomy") for entry in item.get(key, []))
         meta = posts["meta"]
         if meta["page"] < meta["pages"]:
-            base = (
-                data.get("page", {}).get("meta", {}).get("html_path")
-                or (data[data["type"]]["html_path"])
-            )
-            links.append(f"{base}?page={meta['page'] + 1}")
+            kind = "page" if data["type"] == "page" else "taxonomy"
+            links.append((f"{path.partition('?')[0]}?page={meta['page'] + 1}", kind))
     page = data.get("page") or {}
     for key in ("tags", "categories", "authors"):
-        links.extend(entry["html_path"] for entry in page.get(key, []) if "html_path" in entry)
+        links.extend((entry["html_path"], "taxonomy") for entry in page.get(key, []))
     for related in page.get("related_posts", []):
-        links.append(related["html_path"])
+        links.append((related["html_path"], "post"))
     return links
+
+
+def _block(block: dict) -> str:
+    value = block["value"]
+    match block["type"]:
+        case "paragraph":
+            return value["html"] if isinstance(value, dict) else value
+        case "heading":
+            return f"<{value['level']}>{html.escape(value['text'])}</{value['level']}>"
+        case "quote":
+            return (
+                f"<blockquote><p>{html.escape(value['text'])}</p>"
+                f"<cite>{html.escape(value.get('attribution', ''))}</cite></blockquote>"
+            )
+        case "code":
+            language, code = value["language"], html.escape(value["code"])
+            return f'<pre><code class="language-{language}">{code}</code></pre>'
+        case "image":
+            return f"<figure>{_picture(value.get('image'), sizes='100vw')}</figure>"
+        case "call_to_action":
+            return f'<a class="button" href="{value["url"]}">{html.escape(value["text"])}</a>'
+    return ""
+
+
+def _head(seo: dict, title: str) -> str:
+    parts = [
+        f"<title>{html.escape(seo.get('title', title))}</title>",
+        f'<meta name="description" content="{html.escape(seo.get("description", ""))}">',
+        f'<link rel="canonical" href="{seo.get("canonical_url", "")}">',
+    ]
+    for prefix, attribute in (("og", "property"), ("twitter", "name")):
+        parts.extend(
+            f'<meta {attribute}="{prefix}:{key}" content="{html.escape(str(value))}">'
+            for key, value in (seo.get(prefix) or {}).items()
+            if isinstance(value, str | int)
+        )
+    parts.extend(
+        '<script type="application/ld+json">'
+        + json.dumps(item, separators=(",", ":")).replace("</", "<\\/")
+        + "</script>"
+        for item in seo.get("json_ld", [])
+    )
+    return "".join(parts)
 
 
 def _render(data: dict) -> str:
     if data["type"] == "page":
         page = data["page"]
         title, seo = page["title"], page.get("seo", {})
-        body = page.get("intro", "") or ""
-        for block in page.get("body", []):
-            if block["type"] == "paragraph":
-                body += (
-                    block["value"]["html"] if isinstance(block["value"], dict) else block["value"]
+        body = f"<p>{html.escape(page.get('intro') or '')}</p>"
+        if "body" in page:  # a post
+            body = (
+                f"<time>{page.get('publication_date') or ''}</time>"
+                + _picture(page.get("featured_image"), sizes="100vw")
+                + f"<p>By {_links(page['authors'])}</p>"
+                + "".join(_block(block) for block in page["body"])
+                + f"<p>{_links(page['categories'])} · {_links(page['tags'])}</p>"
+                + "".join(
+                    f'<a href="{related["html_path"]}">{html.escape(related["title"])}</a>'
+                    for related in page["related_posts"]
                 )
+            )
     else:
         resource = data[data["type"]]
         title, seo, body = resource["name"], data["seo"], ""
     cards = "".join(_card(item) for item in data.get("posts", {}).get("items", []))
-    head = "".join(
-        f'<meta property="og:{k}" content="{html.escape(str(v))}">'
-        for k, v in (seo.get("og") or {}).items()
-        if isinstance(v, str | int)
-    )
     return (
-        f"<!doctype html><html><head><title>{html.escape(seo.get('title', title))}</title>"
-        f'<link rel="canonical" href="{seo.get("canonical_url", "")}">{head}</head>'
+        f"<!doctype html><html><head>{_head(seo, title)}</head>"
         f"<body><h1>{html.escape(title)}</h1>{body}{cards}</body></html>"
     )
+
+
+def _fields_for(*, path: str, kind: str) -> dict:
+    if kind == "taxonomy" or path.startswith(TAXONOMY_PREFIXES):
+        return {}
+    return {"fields": POST_FIELDS if kind == "post" else PAGE_FIELDS}
 
 
 def site_build(*, base_url: str, out: Path | None = None, api_key: str | None = None) -> BuildStats:
@@ -124,19 +228,20 @@ def site_build(*, base_url: str, out: Path | None = None, api_key: str | None = 
     stats = BuildStats()
     site = _get(api=api, path="/site/", stats=stats, api_key=api_key)
     # The frontend's own routes (the home page and the blog), then the editors' menu.
-    queue = [*ENTRY_PATHS, *(_path_of(item["url"]) for item in site["menu"])]
+    queue = [(path, "page") for path in ENTRY_PATHS]
+    queue += [(_path_of(item["url"]), "page") for item in site["menu"]]
     seen: set[str] = set()
     while queue:
-        path = queue.pop(0)
+        path, kind = queue.pop(0)
         if path in seen:
             continue
         seen.add(path)
-        query = urllib.parse.urlencode({"html_path": path})
+        query = urllib.parse.urlencode({"html_path": path, **_fields_for(path=path, kind=kind)})
         data = _get(api=api, path=f"/path/?{query}", stats=stats, api_key=api_key)
         if data["type"] == "redirect":
             continue
         stats.pages[path] = _render(data)
-        queue.extend(link for link in _links_of(data) if link not in seen)
+        queue.extend(link for link in _links_of(data, path=path) if link[0] not in seen)
     if out is not None:
         for path, text in stats.pages.items():
             target = out / path.strip("/").replace("?page=", "/page/") / "index.html"
@@ -148,3 +253,5 @@ def site_build(*, base_url: str, out: Path | None = None, api_key: str | None = 
 if __name__ == "__main__":
     result = site_build(base_url=sys.argv[1], out=Path(sys.argv[2]) if len(sys.argv) > 2 else None)
     print(f"{len(result.pages)} pages, {result.requests} requests, {result.bytes} bytes")
+    for kind, size in result.bytes_by_kind.most_common():
+        print(f"  {kind}: {result.requests_by_kind[kind]} requests, {size} bytes")
