@@ -48,29 +48,48 @@ def pytest_configure(config):
 
 def _serialized_rows_restored_onto_empty_tables() -> None:
     """Serialized rollback reloads the migrations' rows (content types, Wagtail's root
-    page, site, groups) with their original ids, and assumes the last flush left every
-    table empty. A write that lands after a flush breaks that: a request a live server was
-    still answering, or a worker stopping late, makes a content type again under a new id,
-    and the next reload fails on its unique name, whichever test comes next. So each reload
-    flushes first (without the post-migrate handlers, as the test teardown's own flush)."""
+    page, site, groups, the default workflow) with their original ids. Two things broke it:
+
+    - It assumes the last flush left every table empty; a write that lands after a flush
+      (a request a live server was still answering, a worker stopping late) breaks that.
+      So each reload flushes first, without the post-migrate handlers, as the test
+      teardown's own flush does.
+    - Wagtail's ``Task.__init__`` looks up its content type, and creates it when missing.
+      Building the default workflow's task before the content types are reloaded, with a
+      cold content-type cache, made that row under a new id, and the reload then failed on
+      its unique name. So the content types go in first, and the cache is emptied of the
+      ids the flush removed.
+    """
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
     from django.core.management import call_command
     from django.db.backends.base.creation import BaseDatabaseCreation
 
     reload = BaseDatabaseCreation.deserialize_db_from_string
-    if getattr(reload, "flushes_first", False):
+    if getattr(reload, "content_types_first", False):
         return
 
     def deserialize_db_from_string(self, data):
+        alias = self.connection.alias
         call_command(
             "flush",
-            database=self.connection.alias,
+            database=alias,
             interactive=False,
             verbosity=0,
+            reset_sequences=False,  # the reloaded rows keep their ids; new ones follow them
             inhibit_post_migrate=True,
         )
+        content_types = [
+            row for row in json.loads(data) if row["model"] == "contenttypes.contenttype"
+        ]
+        for row in serializers.deserialize("python", content_types, using=alias):
+            row.save(using=alias)
+        ContentType.objects.clear_cache()
         return reload(self, data)
 
-    deserialize_db_from_string.flushes_first = True
+    deserialize_db_from_string.content_types_first = True
     BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
 
 
