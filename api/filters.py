@@ -58,6 +58,12 @@ def parse_offset(value: str, *, name: str) -> int:
     return int(value)
 
 
+def parse_page(value: str, *, name: str) -> int:
+    if not _DIGITS.fullmatch(value) or not 0 < int(value) <= MAX_OFFSET + 1:
+        raise BadRequestError(f"{name} must be a positive integer (at most {MAX_OFFSET + 1})")
+    return int(value)
+
+
 def parse_slug(value: str, *, name: str) -> str:
     if not _SLUG.fullmatch(value):
         raise BadRequestError(f"{name} must be a slug (letters, digits, '-' and '_')")

@@ -75,6 +75,8 @@ BOOLEAN = {"type": "boolean"}
 URL = {"type": "string", "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "minimum": 1}
+NULLABLE_STRING = _nullable(STRING)
+NULLABLE_URL = _nullable(URL)
 # A category or a tag, embedded in a post or on its own endpoint: the same keys.
 TAXONOMY_TERM = {
     "id": ID,
@@ -110,6 +112,11 @@ PARAMS = {
     ),
     "offset": _param(
         "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "Items to skip."
+    ),
+    "page": _param(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_OFFSET + 1},
+        "Page number, 1-based: `offset=(page - 1) * limit`. Not with `offset`.",
     ),
     "fields": _param(
         "fields",
@@ -166,10 +173,30 @@ def _ok(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+LISTING_META = {
+    **_object(
+        {
+            "total_count": {**INTEGER, "minimum": 0, "description": "Items in the listing."},
+            "page": {**INTEGER, "minimum": 1, "description": "This page (`offset // limit + 1`)."},
+            "pages": {**INTEGER, "minimum": 1, "description": "Pages of `limit` items."},
+            "limit": {**INTEGER, "minimum": 0, "description": "Items per page."},
+            "next": {**NULLABLE_URL, "description": "The next page's API URL; null on the last."},
+            "previous": {
+                **NULLABLE_URL,
+                "description": "The previous page's API URL; null on the first.",
+            },
+        },
+        required=ALL,
+    ),
+    "description": "Where this page sits in the listing. `next` and `previous` keep the "
+    "request's other parameters.",
+}
+
+
 def _listing(item: str) -> dict:
     return _object(
         {
-            "meta": _object({"total_count": INTEGER}, required=["total_count"]),
+            "meta": _ref("ListingMeta"),
             "items": {"type": "array", "items": _ref(item)},
         },
         required=["meta", "items"],
@@ -188,8 +215,6 @@ LINK = _object(
     required=["label", "url", "page"],
 )
 
-NULLABLE_STRING = _nullable(STRING)
-NULLABLE_URL = _nullable(URL)
 # schema.org values as this API writes them (``blog.seo``); ``@type`` may be the type
 # marketing chose on the Promote tab, so it is a string, not a fixed value.
 _SCHEMA_ORG_CONTEXT = {"const": "https://schema.org"}
@@ -565,6 +590,7 @@ RICH_TEXT_SCHEMAS = {
 
 SCHEMAS = {
     "Error": _object({"message": STRING}, required=["message"]),
+    "ListingMeta": LISTING_META,
     "Rendition": _object(
         {"url": URL, "width": INTEGER, "height": INTEGER}, required=["url", "width", "height"]
     ),
@@ -763,10 +789,7 @@ SCHEMAS = {
     "PostsPage": {
         **_object(
             {
-                "meta": _object(
-                    {"total_count": INTEGER, "page": INTEGER, "pages": INTEGER},
-                    required=["total_count", "page", "pages"],
-                ),
+                "meta": _ref("ListingMeta"),
                 "items": {"type": "array", "items": _ref("Page")},
             },
             required=["meta", "items"],
@@ -950,6 +973,7 @@ def api_schema() -> dict:
     page_list_params = [
         p["limit"],
         p["offset"],
+        p["page"],
         p["fields"],
         p["site"],
         p["body_format"],
@@ -1000,6 +1024,7 @@ def api_schema() -> dict:
     media_list_params = [
         p["limit"],
         p["offset"],
+        p["page"],
         p["fields"],
         _param("order", {"type": "string", "pattern": _order_pattern(MEDIA_ORDER_FIELDS)}, ""),
         p["search"],
@@ -1009,6 +1034,7 @@ def api_schema() -> dict:
     snippet_list_params = [
         p["limit"],
         p["offset"],
+        p["page"],
         p["fields"],
         p["site"],
         _param("order", {"type": "string", "pattern": _order_pattern(SNIPPET_ORDER_FIELDS)}, ""),
@@ -1086,7 +1112,7 @@ def api_schema() -> dict:
             "redirects_list",
             "Redirects (wagtail.contrib.redirects) a frontend should honour",
             tag="site",
-            parameters=[p["limit"], p["offset"], p["fields"], p["site"]],
+            parameters=[p["limit"], p["offset"], p["page"], p["fields"], p["site"]],
             responses={
                 "200": _ok(_listing("RedirectResource")),
                 "400": BAD_REQUEST,

@@ -12,12 +12,10 @@ field classes) and adds three things stock Wagtail lacks:
   for the page of results before serializing, so the query count does not grow with it.
 """
 
-import time
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework.fields import IntegerField
@@ -57,12 +55,11 @@ from api.fields import (
 )
 from api.fragments import (
     fragment_signature,
-    listing_count,
     listing_items,
     listing_json,
-    listing_query,
     stored_with_tokens,
 )
+from api.pagination import ListingPagination, PageListingPagination
 from api.prefetch import (
     RenderContext,
     SiteSeo,
@@ -88,27 +85,10 @@ from api.selectors import (
 from api.streamfield import BODY_FORMATS, link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
-from serving.metrics import search_latency_observe
 
-# Searches matching more pages than this keep Wagtail's per-page ranking (and count).
-SEARCH_IDS_MAX = 10_000
 COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
 # Every response with page bodies: rich text as HTML (default) or as a tree.
 PAGE_PARAMETERS = {**COMMON_PARAMETERS, "body_format": filters.parse_choice(*BODY_FORMATS)}
-
-
-def _search_timed(query):
-    """``query`` (a search backend query) wrapped to record its duration in
-    ``blog_search_latency_seconds``."""
-
-    def timed():
-        started = time.perf_counter()
-        try:
-            return query()
-        finally:
-            search_latency_observe(seconds=time.perf_counter() - started)
-
-    return timed
 
 
 def site_for_request(*, request, params: dict) -> Site:
@@ -143,6 +123,8 @@ class PublicAPIMixin:
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    # ``meta`` with page, pages, limit, next and previous; see ``api.pagination``.
+    pagination_class = ListingPagination
     # Reads only; CORS preflights are answered by django-cors-headers before the view.
     http_method_names = ["get", "head"]
     # name → parser, per action; see ``api.filters``.
@@ -221,6 +203,8 @@ POST_LISTING_DEFAULT_FIELDS = [
 class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     """``/api/v2/pages/``: listing (filters, search, ordering), detail and ``find/``."""
 
+    pagination_class = PageListingPagination
+
     filter_backends = [
         filters.PageFieldFilter,
         ChildOfFilter,
@@ -234,6 +218,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         **PAGE_PARAMETERS,
         "limit": filters.parse_limit,
         "offset": filters.parse_offset,
+        "page": filters.parse_page,
         "order": filters.parse_order(filters.PAGE_ORDER_FIELDS),
         "search": filters.parse_search,
         "search_operator": filters.parse_choice("and", "or"),
@@ -444,69 +429,6 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         context["body_format"] = self.params.get("body_format", "html")
         return context
 
-    def paginate_queryset(self, queryset):
-        """Offset pagination that sorts ids, not rows (a "deferred join"), with a stored count.
-
-        Wagtail counts the set, then sorts whole rows to skip ``offset`` of them: at offset
-        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query pages through
-        ids only (the ordering's index does it), a second loads those rows by primary key,
-        and the count is kept per listing until the listings change
-        (``api.fragments.listing_count``). Search results (not a queryset) page through
-        their kept ranking (``search_ranked_ids``), else through Wagtail's query and count.
-        """
-        offset = self.params.get("offset", 0)
-        limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
-        self.paginator.view = self
-        if not isinstance(queryset, QuerySet):
-            ranked = self.search_ranked_ids(queryset)
-            if ranked is not None:
-                self.paginator.total_count = len(ranked)
-                return self.rows_in_order(
-                    queryset=self.search_base, ids=ranked[offset : offset + limit]
-                )
-            self.paginator.total_count = listing_count(
-                request=self.request, count=_search_timed(queryset.count)
-            )
-            return _search_timed(lambda: list(queryset[offset : offset + limit]))()
-        self.paginator.total_count = listing_count(request=self.request, count=queryset.count)
-        if queryset.query.distinct:
-            return list(queryset[offset : offset + limit])
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        return self.rows_in_order(queryset=queryset, ids=ids)
-
-    @staticmethod
-    def rows_in_order(*, queryset, ids: list[int]) -> list:
-        rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
-        return [rows[pk] for pk in ids if pk in rows]
-
-    def search_ranked_ids(self, results) -> list[int] | None:
-        """Every match's id in rank order, kept until the listings change; None if the
-        search backend cannot give ids alone.
-
-        Ranking is the cost of a search (PostgreSQL ranks every match to sort them), and
-        Wagtail's search then counts the matches in a second query of the same cost, and
-        repeats both for each page of results. Here one query ranks ids only, its length is
-        the count, and paging through the results reads the kept list. A search matching
-        more than ``SEARCH_IDS_MAX`` pages is ranked per page of results, as Wagtail does.
-        """
-        ranked = getattr(results, "get_queryset", None)
-        if ranked is None or getattr(results, "start", 0) or results.stop is not None:
-            return None
-        ranked = ranked()
-        if not isinstance(ranked, QuerySet):
-            return None
-
-        def rank() -> list[int] | None:
-            ids = list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
-            return ids if len(ids) <= SEARCH_IDS_MAX else None  # kept as "too many"
-
-        return stored_with_tokens(
-            request=self.request,
-            name="search",
-            parts=listing_query(request=self.request),
-            compute=_search_timed(rank),
-        )
-
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         pages = list(self.paginate_queryset(queryset))
@@ -536,7 +458,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             ),
             render=render,
         )
-        body = listing_json(total_count=self.paginator.total_count, items=items)
+        body = listing_json(meta=self.paginator.meta(), items=items)
         return HttpResponse(body, content_type=JSONRenderer.media_type)
 
     def detail_view(self, request, pk):
@@ -677,6 +599,7 @@ MEDIA_LISTING_PARAMETERS = {
     "fields": filters.parse_text,
     "limit": filters.parse_limit,
     "offset": filters.parse_offset,
+    "page": filters.parse_page,
     "order": filters.parse_order(filters.MEDIA_ORDER_FIELDS),
     "search": filters.parse_search,
     "search_operator": filters.parse_choice("and", "or"),
@@ -752,6 +675,7 @@ SNIPPET_LISTING_PARAMETERS = {
     **COMMON_PARAMETERS,
     "limit": filters.parse_limit,
     "offset": filters.parse_offset,
+    "page": filters.parse_page,
     "order": filters.parse_order(filters.SNIPPET_ORDER_FIELDS),
     "slug": filters.parse_slug,
 }
@@ -922,6 +846,7 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         **PAGE_PARAMETERS,
         "limit": filters.parse_limit,
         "offset": filters.parse_offset,
+        "page": filters.parse_page,
     }
     find_parameters = {**COMMON_PARAMETERS, "id": filters.parse_id}
     find_query_parameters = frozenset(["id"])
