@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError, get_full_url
 
-from api.filters import MAX_OFFSET
 from api.fragments import listing_count, listing_query, stored_with_tokens
+from api.parameters import MAX_OFFSET
 from serving.metrics import search_latency_observe
 
 LIMIT_DEFAULT = 20

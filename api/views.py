@@ -6,8 +6,8 @@ field classes) and adds three things stock Wagtail lacks:
 * **No credentials.** ``authentication_classes = []``: a session cookie or basic-auth
   header changes nothing, so the answer is the same for everyone and a CDN may cache it.
   Drafts are reachable only through preview (``api.preview``).
-* **Strict parameters.** ``query_parameters`` lists each accepted parameter with its
-  parser; anything else is a 400 naming the parameter (``api.filters``).
+* **Strict parameters.** Each request's query is parsed against the endpoint's rows of
+  ``api.parameters`` before any query runs; anything else is a 400 naming the parameter.
 * **Preloading.** Listing and detail views build a ``RenderContext`` (``api.prefetch``)
   for the page of results before serializing, so the query count does not grow with it.
 """
@@ -24,7 +24,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from taggit.models import Tag
 from wagtail.api import APIField
-from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.contrib.redirects.models import Redirect
@@ -60,6 +59,7 @@ from api.fragments import (
     stored_with_tokens,
 )
 from api.pagination import ListingPagination, PageListingPagination
+from api.parameters import MAX_ID, PATH_LOOKUP, SITE, query_parse
 from api.prefetch import (
     RenderContext,
     SiteSeo,
@@ -82,13 +82,9 @@ from api.selectors import (
     redirects_public,
     tags_with_post_counts,
 )
-from api.streamfield import BODY_FORMATS, link_blocks_representation
+from api.streamfield import link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
-
-COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
-# Every response with page bodies: rich text as HTML (default) or as a tree.
-PAGE_PARAMETERS = {**COMMON_PARAMETERS, "body_format": filters.parse_choice(*BODY_FORMATS)}
 
 
 def site_for_request(*, request, params: dict) -> Site:
@@ -127,18 +123,24 @@ class PublicAPIMixin:
     pagination_class = ListingPagination
     # Reads only; CORS preflights are answered by django-cors-headers before the view.
     http_method_names = ["get", "head"]
-    # name → parser, per action; see ``api.filters``.
-    listing_parameters: dict = {}
-    detail_parameters: dict = COMMON_PARAMETERS
-    find_parameters: dict = COMMON_PARAMETERS
+    # The operations (``api.parameters``) are ``<resource>_list``, ``_detail`` and ``_find``,
+    # or as ``operation_ids`` maps an action. (Not ``name``: DRF's ``as_view`` resets it.)
+    resource = ""
+    operation_ids: dict = {}
+
+    def operation_id(self) -> str | None:
+        """The operation this request is (``api.parameters``); None for OPTIONS, TRACE..."""
+        action = (self.action or "").removesuffix("_view")
+        if action in self.operation_ids:
+            return self.operation_ids[action]
+        suffix = {"listing": "list", "detail": "detail", "find": "find"}.get(action)
+        return f"{self.resource}_{suffix}" if suffix else None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        allowed = getattr(self, (self.action or "").removesuffix("_view") + "_parameters", None)
-        if allowed is None:  # OPTIONS, TRACE...: not served, DRF answers 405 after this
-            self.params = {}
-            return
-        self.params = filters.query_parameters_check(query=request.GET, allowed=allowed)
+        operation = self.operation_id()
+        # Without an operation (not served) DRF answers 405 after this.
+        self.params = query_parse(query=request.GET, operation=operation) if operation else {}
 
     def get_renderer_context(self):
         """Compact JSON. Wagtail forces ``indent=4``, which makes ``json.dumps`` fall back
@@ -203,46 +205,17 @@ POST_LISTING_DEFAULT_FIELDS = [
 class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     """``/api/v2/pages/``: listing (filters, search, ordering), detail and ``find/``."""
 
+    resource = "pages"
+
     pagination_class = PageListingPagination
 
     filter_backends = [
         filters.PageFieldFilter,
-        ChildOfFilter,
-        AncestorOfFilter,
-        DescendantOfFilter,
+        filters.TreeFilter,
         filters.PostFilter,
         filters.OrderingFilter,
         filters.SearchFilter,  # last: search results cannot be filtered further
     ]
-    listing_parameters = {
-        **PAGE_PARAMETERS,
-        "limit": filters.parse_limit,
-        "offset": filters.parse_offset,
-        "page": filters.parse_page,
-        "order": filters.parse_order(filters.PAGE_ORDER_FIELDS),
-        "search": filters.parse_search,
-        "search_operator": filters.parse_choice("and", "or"),
-        "type": filters.parse_text,
-        "child_of": filters.parse_id_or_root,
-        "ancestor_of": filters.parse_id,
-        "descendant_of": filters.parse_id_or_root,
-        "locale": filters.parse_locale,
-        "slug": filters.parse_text,
-        "show_in_menus": filters.parse_boolean,
-        "tag": filters.parse_slug,
-        "category": filters.parse_slug,
-        "author": filters.parse_slug,
-        "published_after": filters.parse_moment,
-        "published_before": lambda value, *, name: filters.parse_moment(
-            value, name=name, end_of_day=True
-        ),
-    }
-    detail_parameters = PAGE_PARAMETERS
-    find_parameters = {
-        **PAGE_PARAMETERS,
-        "id": filters.parse_id,
-        "html_path": filters.parse_html_path,
-    }
     # Stock ``html_url`` points at this backend; a headless site lives on the frontend.
     meta_fields = [
         "type",
@@ -387,7 +360,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         """
         if not hasattr(self, "_cached_object"):
             pk = int(self.kwargs["pk"])
-            if pk > filters.MAX_ID:
+            if pk > MAX_ID:
                 raise Http404("not found")
             content_type_id = (
                 self.get_base_queryset().filter(pk=pk).values_list("content_type", flat=True)
@@ -486,15 +459,13 @@ class PathViewSet(PagesViewSet):
     """
 
     name = "path"
-    path_parameters = {**PAGE_PARAMETERS, "html_path": filters.parse_html_path}
+    operation_ids = {"path": PATH_LOOKUP}
 
     @classmethod
     def get_urlpatterns(cls):
         return [path("", cls.as_view({"get": "path_view"}), name="lookup")]
 
     def path_view(self, request):
-        if "html_path" not in self.params:
-            raise BadRequestError("html_path is required")
         html_path, page_number = html_path_split(html_path=self.params["html_path"])
         taxonomy = taxonomy_route_match(path=html_path)
         if taxonomy is not None:
@@ -555,7 +526,7 @@ class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     name = "site"
     model = Site
-    site_parameters = {"site": filters.parse_site}
+    operation_ids = {"site": SITE}
 
     @classmethod
     def get_urlpatterns(cls):
@@ -595,26 +566,10 @@ class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
         )
 
 
-MEDIA_LISTING_PARAMETERS = {
-    "fields": filters.parse_text,
-    "limit": filters.parse_limit,
-    "offset": filters.parse_offset,
-    "page": filters.parse_page,
-    "order": filters.parse_order(filters.MEDIA_ORDER_FIELDS),
-    "search": filters.parse_search,
-    "search_operator": filters.parse_choice("and", "or"),
-    "title": filters.parse_text,
-}
-MEDIA_FIND_PARAMETERS = {"fields": filters.parse_text, "id": filters.parse_id}
-
-
 class MediaViewSetMixin(PublicAPIMixin):
     """Images and documents: public collections only, whoever asks."""
 
     filter_backends = [filters.TitleFilter, filters.OrderingFilter, filters.SearchFilter]
-    listing_parameters = MEDIA_LISTING_PARAMETERS
-    detail_parameters = {"fields": filters.parse_text}
-    find_parameters = MEDIA_FIND_PARAMETERS
 
     def default_ordering(self, queryset):
         return queryset.order_by("id")
@@ -625,7 +580,7 @@ class MediaViewSetMixin(PublicAPIMixin):
         )
 
     def get_object(self):
-        if int(self.kwargs["pk"]) > filters.MAX_ID:
+        if int(self.kwargs["pk"]) > MAX_ID:
             raise Http404("not found")
         return super().get_object()
 
@@ -635,6 +590,8 @@ class MediaViewSetMixin(PublicAPIMixin):
 
 class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
     """``/api/v2/images/``: images with ``alt`` and ready-made ``renditions``."""
+
+    resource = "images"
 
     body_fields = [
         *ImagesAPIViewSet.body_fields,
@@ -670,28 +627,13 @@ class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
 class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):
     """``/api/v2/documents/``: documents in public collections."""
 
-
-SNIPPET_LISTING_PARAMETERS = {
-    **COMMON_PARAMETERS,
-    "limit": filters.parse_limit,
-    "offset": filters.parse_offset,
-    "page": filters.parse_page,
-    "order": filters.parse_order(filters.SNIPPET_ORDER_FIELDS),
-    "slug": filters.parse_slug,
-}
-SNIPPET_FIND_PARAMETERS = {
-    **COMMON_PARAMETERS,
-    "id": filters.parse_id,
-    "slug": filters.parse_slug,
-}
+    resource = "documents"
 
 
 class SnippetViewSetMixin(PublicAPIMixin):
     """Authors, categories and tags: by name, with counts of visible posts only."""
 
     filter_backends = [filters.SlugFilter, filters.OrderingFilter]
-    listing_parameters = SNIPPET_LISTING_PARAMETERS
-    find_parameters = SNIPPET_FIND_PARAMETERS
     find_query_parameters = frozenset(["id", "slug"])
     meta_fields = ["type", "detail_url"]
 
@@ -699,7 +641,7 @@ class SnippetViewSetMixin(PublicAPIMixin):
         return queryset.order_by("name", "id")
 
     def get_object(self):
-        if int(self.kwargs["pk"]) > filters.MAX_ID:
+        if int(self.kwargs["pk"]) > MAX_ID:
             raise Http404("not found")
         return super().get_object()
 
@@ -741,6 +683,8 @@ POST_COUNT = APIField("post_count", serializer=IntegerField(read_only=True))
 class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/authors/``: authors with bio HTML, avatar, links and ``post_count``."""
 
+    resource = "authors"
+
     name = "authors"
     model = Author
     body_fields = [
@@ -780,6 +724,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/categories/``: categories with ``post_count`` (visible posts only)."""
 
+    resource = "categories"
+
     name = "categories"
     model = Category
     body_fields = [
@@ -812,6 +758,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/tags/``: tags of at least one visible post, with that ``post_count``."""
 
+    resource = "tags"
+
     name = "tags"
     model = Tag
     body_fields = [
@@ -839,16 +787,11 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     not visible is left out.
     """
 
+    resource = "redirects"
+
     name = "redirects"
     model = Redirect
     filter_backends = [filters.OrderingFilter]
-    listing_parameters = {
-        **PAGE_PARAMETERS,
-        "limit": filters.parse_limit,
-        "offset": filters.parse_offset,
-        "page": filters.parse_page,
-    }
-    find_parameters = {**COMMON_PARAMETERS, "id": filters.parse_id}
     find_query_parameters = frozenset(["id"])
     body_fields = [
         "id",

@@ -112,8 +112,8 @@ def test_every_listing_has_the_pagination_meta(api, blog, image, document, url, 
     ("params", "message"),
     [
         ({"page": "2", "offset": "1"}, "page: give page or offset, not both"),
-        ({"page": "0"}, "page must be a positive integer (at most 1000001)"),
-        ({"page": "x"}, "page must be a positive integer (at most 1000001)"),
+        ({"page": "0"}, "page must be an integer from 1 to 1000001"),
+        ({"page": "x"}, "page must be an integer from 1 to 1000001"),
         (
             {"page": "20002", "limit": "100"},
             "page: (page - 1) * limit cannot be higher than 1000000",
