@@ -49,44 +49,50 @@ class TitleFilter(BaseFilterBackend):
         return queryset
 
 
-POST_FILTERS = ("tag", "category", "author", "published_after", "published_before")
+def _tag_match(slugs: list[str]):
+    return BlogPostTag.objects.filter(content_object=OuterRef("pk"), tag__slug__in=slugs)
+
+
+def _category_match(slugs: list[str]):
+    return BlogPostPage.categories.through.objects.filter(
+        blogpostpage=OuterRef("pk"), category__slug__in=slugs
+    )
+
+
+def _author_match(slugs: list[str]):
+    return BlogPostAuthor.objects.filter(post=OuterRef("pk"), author__slug__in=slugs)
+
+
+# Filter name → the rows linking a post (``OuterRef("pk")``) to the terms of these slugs.
+TERM_MATCHES = {"tag": _tag_match, "category": _category_match, "author": _author_match}
+POST_FILTERS = (
+    *(form.format(name) for name in TERM_MATCHES for form in ("{}", "{}_all", "exclude_{}")),
+    "published_after",
+    "published_before",
+)
 
 
 class PostFilter(BaseFilterBackend):
-    """Posts by tag, category or author slug and publication date range.
+    """Posts by tags, categories or authors (slugs) and publication date range.
 
-    Example: ``?tag=python&author=ada-lovelace&published_after=2026-01-01``. Dates are
-    inclusive; a date without a time covers the whole day (UTC).
+    Example: ``?tag=python,django&exclude_category=news&published_after=2026-01-01``.
+    ``tag=a,b`` (or ``tag=a&tag=b``) is any of them, ``tag_all=a,b`` every one,
+    ``exclude_tag=a,b`` none; ``category`` and ``author`` alike; different parameters
+    combine with "and". Dates are inclusive; a date without a time covers the whole day
+    (UTC).
     """
 
     def filter_queryset(self, request, queryset, view):
         params = view.params
         # EXISTS, not joins: no duplicate rows, so no DISTINCT, and the listing can sort
         # and count ids in one pass (``api.pagination.PageListingPagination``).
-        if "tag" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostTag.objects.filter(
-                        content_object=OuterRef("pk"), tag__slug=params["tag"]
-                    )
-                )
-            )
-        if "category" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostPage.categories.through.objects.filter(
-                        blogpostpage=OuterRef("pk"), category__slug=params["category"]
-                    )
-                )
-            )
-        if "author" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostAuthor.objects.filter(
-                        post=OuterRef("pk"), author__slug=params["author"]
-                    )
-                )
-            )
+        for name, match in TERM_MATCHES.items():
+            if name in params:
+                queryset = queryset.filter(Exists(match(params[name])))
+            for slug in params.get(f"{name}_all", ()):
+                queryset = queryset.filter(Exists(match([slug])))
+            if f"exclude_{name}" in params:
+                queryset = queryset.filter(~Exists(match(params[f"exclude_{name}"])))
         if "published_after" in params:
             queryset = queryset.filter(publication_date__gte=params["published_after"])
         if "published_before" in params:

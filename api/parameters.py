@@ -31,6 +31,8 @@ MAX_OFFSET = 1_000_000
 # Every text value, unless its row says less: one cap for ``fields``, paths and the rest.
 MAX_VALUE_LENGTH = 2048
 MAX_SEARCH_LENGTH = 200
+# Values of one multi-value parameter (``tag=a,b`` or ``tag=a&tag=b``).
+MAX_VALUES = 20
 ROOT = "root"
 
 # Operation ids (``operationId`` in the OpenAPI document): the endpoints rows apply to.
@@ -79,12 +81,13 @@ def _order_pattern(fields: dict) -> str:
 @dataclass(frozen=True)
 class Parameter:
     """One query parameter. ``schema`` is one value's JSON Schema, or a function of the
-    settings that builds it."""
+    settings that builds it; ``many``: several values, comma-separated or repeated."""
 
     name: str
     schema: dict | Callable[[], dict]
     description: str
     endpoints: tuple[str, ...]
+    many: bool = False
     required_on: tuple[str, ...] = ()
     # What a value must be, for the 400 message ("must be a slug (...)").
     rule: str = ""
@@ -97,10 +100,15 @@ class Parameter:
         return schema
 
     def parse(self, values: list[str]) -> object:
-        """The parsed value of the raw ``values`` or a 400."""
-        if len(values) > 1:
-            raise BadRequestError(f"{self.name} must be given once")
-        return self._one(values[0])
+        """The parsed value (a list when ``many``) of the raw ``values`` or a 400."""
+        if not self.many:
+            if len(values) > 1:
+                raise BadRequestError(f"{self.name} must be given once")
+            return self._one(values[0])
+        items = [item for value in values for item in value.split(",")]
+        if len(items) > MAX_VALUES:
+            raise BadRequestError(f"{self.name} takes at most {MAX_VALUES} values")
+        return list(dict.fromkeys(self._one(item) for item in items))
 
     def _one(self, value: str) -> object:
         if "\x00" in value:
@@ -220,17 +228,26 @@ def _order(fields: dict, endpoints: tuple[str, ...], description: str) -> "Param
 
 
 def _post_filters() -> list["Parameter"]:
-    """``tag``, ``category``, ``author``: posts with this term (a slug)."""
-    return [
-        Parameter(
-            name,
-            SLUG,
-            f"Posts with this {name} slug. Implies `type=blog.BlogPostPage`.",
-            (PAGES_LIST,),
-            rule=_SLUG_RULE,
+    """``tag``, ``category``, ``author``: any of; ``…_all``: every one; ``exclude_…``: none."""
+    rows = []
+    for name, plural in (("tag", "tags"), ("category", "categories"), ("author", "authors")):
+        forms = (
+            (name, f"Posts with any of these {plural}: `{name}=a,b` or `{name}=a&{name}=b`."),
+            (f"{name}_all", f"Posts with every one of these {plural}."),
+            (f"exclude_{name}", f"Posts with none of these {plural}."),
         )
-        for name in ("tag", "category", "author")
-    ]
+        rows.extend(
+            Parameter(
+                row_name,
+                SLUG,
+                f"{description} Slugs; implies `type=blog.BlogPostPage`.",
+                (PAGES_LIST,),
+                many=True,
+                rule=_SLUG_RULE,
+            )
+            for row_name, description in forms
+        )
+    return rows
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -428,6 +445,14 @@ def openapi_parameters(*, operation: str) -> list[dict]:
             "required": operation in row.required_on,
             "description": row.description,
         }
-        entry["schema"] = schema
+        if row.many:
+            # ``tag=a&tag=b`` as OpenAPI spells it; ``tag=a,b`` is accepted too.
+            entry |= {
+                "style": "form",
+                "explode": True,
+                "schema": {"type": "array", "items": schema, "maxItems": MAX_VALUES},
+            }
+        else:
+            entry["schema"] = schema
         declared.append(entry)
     return declared

@@ -42,9 +42,15 @@ VALID = {
     "locale": lambda op, ctx: ["en"],
     "slug": lambda op, ctx: [ctx["slugs"].get(op.split("_")[0], "full-post")],
     "show_in_menus": lambda op, ctx: ["true", "false"],
-    "tag": lambda op, ctx: ["python"],
-    "category": lambda op, ctx: ["engineering"],
+    "tag": lambda op, ctx: ["python", "python,django"],
+    "tag_all": lambda op, ctx: ["python,django"],
+    "exclude_tag": lambda op, ctx: ["wagtail", "a,b"],
+    "category": lambda op, ctx: ["engineering", "engineering,design"],
+    "category_all": lambda op, ctx: ["engineering"],
+    "exclude_category": lambda op, ctx: ["design"],
     "author": lambda op, ctx: ["ada-lovelace"],
+    "author_all": lambda op, ctx: ["ada-lovelace,grace-hopper"],
+    "exclude_author": lambda op, ctx: ["grace-hopper"],
     "published_after": lambda op, ctx: ["2026-01-01", "2020-01-01T10:00:00+02:00"],
     "published_before": lambda op, ctx: ["2099-12-31", "2099-12-31T23:59:59Z"],
     "id": lambda op, ctx: [str(ctx["ids"][op.split("_")[0]])],
@@ -64,9 +70,15 @@ INVALID = {
     # Page slugs may be Unicode (Wagtail's ``WAGTAIL_ALLOW_UNICODE_SLUGS``): only the length
     # is declared; taxonomy slugs are ASCII.
     "slug": lambda op: [] if op.startswith("pages") else ["no spaces"],
-    "tag": ["no spaces", ""],
+    "tag": ["no spaces", "", "a,,b", "python,"],
+    "tag_all": ["a b"],
+    "exclude_tag": [","],
     "category": ["a/b"],
+    "category_all": ["é"],
+    "exclude_category": ["a;b"],
     "author": ["ada lovelace"],
+    "author_all": ["a,b c"],
+    "exclude_author": ["x" * 101],
     "published_after": ["yesterday", "2026-02-30"],
     "published_before": ["2026-13-01"],
     "html_path": ["no-slash"],
@@ -119,7 +131,8 @@ def _schema_accepts(declaration: dict, raw: str) -> bool:
 
 def _bound_neighbours(schema: dict) -> list[str]:
     """Values just outside what ``schema`` declares."""
-    schema = schema.get("items", schema)
+    if schema.get("type") == "array":
+        return [",".join(["a"] * (schema["maxItems"] + 1)), *_bound_neighbours(schema["items"])]
     if schema.get("type") == "integer":
         return [str(schema["maximum"] + 1), "x", "1.5", "١٢", *([str(schema["minimum"] - 1)])]
     if "enum" in schema:
