@@ -24,7 +24,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from taggit.models import Tag
 from wagtail.api import APIField
-from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.utils import (
+    BadRequestError,
+    page_models_from_string,
+    parse_fields_parameter,
+)
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -202,6 +206,38 @@ POST_LISTING_DEFAULT_FIELDS = [
 ]
 
 
+def nested_selection_split(
+    *, composite: dict[str, ContextField], fields_config: list, cards: bool
+) -> tuple[dict[str, list[str]], list]:
+    """``fields=`` parsed by Wagtail, split into the nested selections of composite fields
+    (``authors(name,slug)`` → ``{"authors": ["name", "slug"]}``) and the configuration
+    Wagtail's serializer builder takes. ``cards``: a listing, where composite fields named
+    without a selection show ``LISTING_CARD_SELECTION``."""
+    selection = {}
+    config = []
+    for name, negated, sub_fields in fields_config:
+        if sub_fields and name in composite:
+            allowed = composite[name].sub_fields
+            names = []
+            for sub_name, sub_negated, sub_sub_fields in sub_fields:
+                if sub_name == "*" and not sub_negated:
+                    names.extend(allowed)
+                    continue
+                if sub_negated or sub_sub_fields or sub_name not in allowed:
+                    raise BadRequestError(
+                        f"fields: unknown nested field '{sub_name}' of '{name}'"
+                        f" (choose from {', '.join(allowed)})"
+                    )
+                names.append(sub_name)
+            selection[name] = names
+            sub_fields = None
+        config.append((name, negated, sub_fields))
+    if cards:
+        for name, keys in LISTING_CARD_SELECTION.items():
+            selection.setdefault(name, keys)
+    return selection, config
+
+
 class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     """``/api/v2/pages/``: listing (filters, search, ordering), detail and ``find/``."""
 
@@ -247,40 +283,24 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return fields
 
     @classmethod
-    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
-        """Wagtail's, plus nested selection on composite fields: ``authors(name,slug)``."""
-        composite = {
+    def composite_fields(cls, model) -> dict[str, ContextField]:
+        """The fields of ``model`` that take a nested selection, by name."""
+        return {
             field.name: field.serializer
             for field in cls.get_body_fields(model) + cls.get_meta_fields(model)
             if isinstance(field.serializer, ContextField) and field.serializer.sub_fields
         }
-        selection = {}
-        config = []
-        for name, negated, sub_fields in fields_config:
-            if sub_fields and name in composite:
-                allowed = composite[name].sub_fields
-                names = []
-                for sub_name, sub_negated, sub_sub_fields in sub_fields:
-                    if sub_name == "*" and not sub_negated:
-                        names.extend(allowed)
-                        continue
-                    if sub_negated or sub_sub_fields or sub_name not in allowed:
-                        raise BadRequestError(
-                            f"fields: unknown nested field '{sub_name}' of '{name}'"
-                            f" (choose from {', '.join(allowed)})"
-                        )
-                    names.append(sub_name)
-                selection[name] = names
-                sub_fields = None
-            config.append((name, negated, sub_fields))
-        if not show_details and not nested:
-            for name, keys in LISTING_CARD_SELECTION.items():
-                selection.setdefault(name, keys)
-        serializer_class = super()._get_serializer_class(
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail's, with nested selections (``authors(name,slug)``) taken out of the
+        field configuration: they travel in the serializer context (``nested_selection``)."""
+        _selection, config = nested_selection_split(
+            composite=cls.composite_fields(model), fields_config=fields_config, cards=False
+        )
+        return super()._get_serializer_class(
             router, model, config, show_details=show_details, nested=nested
         )
-        serializer_class.nested_selection = selection
-        return serializer_class
 
     def default_ordering(self, queryset):
         """Posts newest first (as a blog reads); other pages in tree order."""
@@ -375,9 +395,16 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return self._cached_object
 
     def get_serializer_class(self):
-        """Built once per request (Wagtail builds it on every call; a listing made three)."""
+        """Built once per request (Wagtail builds it on every call; a listing made three),
+        with this request's nested selection beside it (``nested_selection``)."""
         if not hasattr(self, "_serializer_class"):
             self._serializer_class = super().get_serializer_class()
+            fields = self.params.get("fields")
+            self.nested_selection, _config = nested_selection_split(
+                composite=self.composite_fields(self._serializer_class.Meta.model),
+                fields_config=parse_fields_parameter(fields) if fields else [],
+                cards=self.action == "listing_view",
+            )
         return self._serializer_class
 
     def page_for_path(self, html_path: str):
@@ -400,12 +427,13 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         context = super().get_serializer_context()
         context["render"] = getattr(self, "render_context", None)
         context["body_format"] = self.params.get("body_format", "html")
+        self.get_serializer_class()  # sets ``nested_selection``
+        context["nested_selection"] = self.nested_selection
         return context
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         pages = list(self.paginate_queryset(queryset))
-        serializer_class = self.get_serializer_class()
         fields = self._serializer_fields()
 
         def render(to_render: list) -> list[dict]:
@@ -427,7 +455,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 model=queryset.model,
                 # The body format changes an item as a field selection does.
                 fields=[*fields, f"body_format={self.params.get('body_format', 'html')}"],
-                nested=getattr(serializer_class, "nested_selection", None),
+                nested=self.nested_selection,
             ),
             render=render,
         )
