@@ -40,8 +40,9 @@ class ContextField(Field):
 
     @property
     def selected(self) -> list[str] | None:
-        """Nested selection for this field, set by the view from ``fields=``."""
-        return getattr(self.parent, "nested_selection", {}).get(self.field_name)
+        """Nested selection for this field: the view puts this request's ``fields=`` in the
+        serializer context."""
+        return self.context.get("nested_selection", {}).get(self.field_name)
 
 
 class FrontendUrlField(ContextField):

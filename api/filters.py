@@ -1,172 +1,23 @@
-"""Query parameters: strict parsing (400 naming the parameter) and the filters they drive.
+"""The filters the parsed query drives: each reads ``view.params`` (checked against
+``api.parameters`` before any query runs), never the raw query string.
 
-Stock Wagtail answers 500 to values such as ``offset=99999999999999999999``,
-``find/?id=abc``, ``search=%00``, ``search_operator=xor`` or ``site=evil.com``. Here
-every parameter an endpoint accepts is listed with its parser (see ``api.views``); the
-view checks them all before any query runs (``query_parameters_check``), so nothing a
-client sends reaches the database unchecked.
+Each is a DRF filter backend, as Wagtail's own are: one small class per concern, with an
+example in its docstring. Messages name the parameter; a 400 is ``{"message": ...}``.
 """
 
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.search.backends import get_search_backend
 
+from api.parameters import ROOT
 from blog.models import BlogPostAuthor, BlogPostPage, BlogPostTag
 
-MAX_ID = 2**31 - 1
-MAX_OFFSET = 1_000_000
-MAX_VALUE_LENGTH = 2048
-MAX_SEARCH_LENGTH = 200
-_DIGITS = re.compile(r"[0-9]{1,10}")
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SEARCH_NOISE = re.compile(r"[^\w\s]+")
-_HOST = re.compile(r"[a-zA-Z0-9]([-a-zA-Z0-9.]{0,253})(:[0-9]{1,5})?")
 
-
-def parse_id(value: str, *, name: str) -> int:
-    if not _DIGITS.fullmatch(value) or not 0 < int(value) <= MAX_ID:
-        raise BadRequestError(f"{name} must be a positive integer (at most {MAX_ID})")
-    return int(value)
-
-
-def parse_id_or_root(value: str, *, name: str) -> int | str:
-    return "root" if value == "root" else parse_id(value, name=name)
-
-
-def parse_limit(value: str, *, name: str) -> int:
-    limit_max = settings.WAGTAILAPI_LIMIT_MAX
-    if not _DIGITS.fullmatch(value):
-        raise BadRequestError(f"{name} must be a positive integer")
-    if int(value) > limit_max:
-        raise BadRequestError(f"{name} cannot be higher than {limit_max}")
-    return int(value)
-
-
-def parse_offset(value: str, *, name: str) -> int:
-    if not _DIGITS.fullmatch(value):
-        raise BadRequestError(f"{name} must be a positive integer")
-    if int(value) > MAX_OFFSET:
-        raise BadRequestError(f"{name} cannot be higher than {MAX_OFFSET}")
-    return int(value)
-
-
-def parse_slug(value: str, *, name: str) -> str:
-    if not _SLUG.fullmatch(value):
-        raise BadRequestError(f"{name} must be a slug (letters, digits, '-' and '_')")
-    return value
-
-
-def parse_boolean(value: str, *, name: str) -> bool:
-    if value in ("true", "1"):
-        return True
-    if value in ("false", "0"):
-        return False
-    raise BadRequestError(f"{name} must be 'true' or 'false'")
-
-
-def parse_moment(value: str, *, name: str, end_of_day: bool = False) -> datetime:
-    """An ISO 8601 date (``2026-01-31``) or date-time; naive values are UTC."""
-    try:
-        day = parse_date(value) if _DATE.fullmatch(value) else None
-        if day is not None:
-            moment = datetime.combine(day, time.max if end_of_day else time.min)
-        else:
-            moment = parse_datetime(value)
-            if moment is None:
-                raise ValueError(value)
-    except ValueError as e:
-        raise BadRequestError(
-            f"{name} must be an ISO 8601 date or date-time, e.g. 2026-01-31"
-        ) from e
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        moment = moment.astimezone(UTC)
-    except OverflowError:
-        moment = None
-    if moment is None or not 1 < moment.year < 9999:
-        raise BadRequestError(f"{name} must be a date between the years 2 and 9998")
-    return moment
-
-
-def parse_search(value: str, *, name: str) -> str:
-    if not value.strip():
-        raise BadRequestError(f"{name} must not be empty")
-    if len(value) > MAX_SEARCH_LENGTH:
-        raise BadRequestError(f"{name} must be at most {MAX_SEARCH_LENGTH} characters")
-    return value
-
-
-def parse_choice(*choices: str) -> Callable[..., str]:
-    def parse(value: str, *, name: str) -> str:
-        if value not in choices:
-            raise BadRequestError(f"{name} must be one of: {', '.join(choices)}")
-        return value
-
-    return parse
-
-
-def parse_site(value: str, *, name: str) -> str:
-    if not _HOST.fullmatch(value):
-        raise BadRequestError(f"{name} must be a hostname, optionally with ':port'")
-    return value
-
-
-def parse_locale(value: str, *, name: str) -> str:
-    codes = [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES]
-    if value not in codes:
-        raise BadRequestError(f"{name} must be one of: {', '.join(codes)}")
-    return value
-
-
-def parse_text(value: str, *, name: str) -> str:
-    return value
-
-
-def parse_html_path(value: str, *, name: str) -> str:
-    if not value.startswith("/"):
-        raise BadRequestError(f"{name} must be a path starting with '/'")
-    return value
-
-
-def query_parameters_check(*, query, allowed: dict[str, Callable]) -> dict[str, object]:
-    """Parse every parameter of ``query`` (a QueryDict) or raise ``BadRequestError``.
-
-    Unknown names, repeated names, NUL characters and oversized values are refused
-    before the value parsers run; the message names the offending parameter.
-    """
-    unknown = sorted(set(query.keys()) - set(allowed))
-    if unknown:
-        raise BadRequestError(
-            "query parameter is not an operation or a recognised field: " + ", ".join(unknown)
-        )
-    parsed = {}
-    for name in sorted(query.keys()):
-        values = query.getlist(name)
-        if len(values) > 1:
-            raise BadRequestError(f"{name} must be given once")
-        value = values[0]
-        if "\x00" in value:
-            raise BadRequestError(f"{name} must not contain null characters")
-        if len(value) > MAX_VALUE_LENGTH:
-            raise BadRequestError(f"{name} must be at most {MAX_VALUE_LENGTH} characters")
-        parsed[name] = allowed[name](value, name=name)
-    return parsed
-
-
-# ---------------------------------------------------------------------------------------
-# Filters. Each reads ``view.params`` (the parsed query) rather than raw request.GET.
-# ---------------------------------------------------------------------------------------
-
-POST_FILTERS = ("tag", "category", "author", "published_after", "published_before")
 FIELD_FILTERS = ("slug", "show_in_menus")
 
 
@@ -198,41 +49,50 @@ class TitleFilter(BaseFilterBackend):
         return queryset
 
 
-class PostFilter(BaseFilterBackend):
-    """Posts by tag, category or author slug and publication date range.
+def _tag_match(slugs: list[str]):
+    return BlogPostTag.objects.filter(content_object=OuterRef("pk"), tag__slug__in=slugs)
 
-    Example: ``?tag=python&author=ada-lovelace&published_after=2026-01-01``. Dates are
-    inclusive; a date without a time covers the whole day (UTC).
+
+def _category_match(slugs: list[str]):
+    return BlogPostPage.categories.through.objects.filter(
+        blogpostpage=OuterRef("pk"), category__slug__in=slugs
+    )
+
+
+def _author_match(slugs: list[str]):
+    return BlogPostAuthor.objects.filter(post=OuterRef("pk"), author__slug__in=slugs)
+
+
+# Filter name → the rows linking a post (``OuterRef("pk")``) to the terms of these slugs.
+TERM_MATCHES = {"tag": _tag_match, "category": _category_match, "author": _author_match}
+POST_FILTERS = (
+    *(form.format(name) for name in TERM_MATCHES for form in ("{}", "{}_all", "exclude_{}")),
+    "published_after",
+    "published_before",
+)
+
+
+class PostFilter(BaseFilterBackend):
+    """Posts by tags, categories or authors (slugs) and publication date range.
+
+    Example: ``?tag=python,django&exclude_category=news&published_after=2026-01-01``.
+    ``tag=a,b`` (or ``tag=a&tag=b``) is any of them, ``tag_all=a,b`` every one,
+    ``exclude_tag=a,b`` none; ``category`` and ``author`` alike; different parameters
+    combine with "and". Dates are inclusive; a date without a time covers the whole day
+    (UTC).
     """
 
     def filter_queryset(self, request, queryset, view):
         params = view.params
         # EXISTS, not joins: no duplicate rows, so no DISTINCT, and the listing can sort
-        # and count ids in one pass (``PagesViewSet.paginate_queryset``).
-        if "tag" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostTag.objects.filter(
-                        content_object=OuterRef("pk"), tag__slug=params["tag"]
-                    )
-                )
-            )
-        if "category" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostPage.categories.through.objects.filter(
-                        blogpostpage=OuterRef("pk"), category__slug=params["category"]
-                    )
-                )
-            )
-        if "author" in params:
-            queryset = queryset.filter(
-                Exists(
-                    BlogPostAuthor.objects.filter(
-                        post=OuterRef("pk"), author__slug=params["author"]
-                    )
-                )
-            )
+        # and count ids in one pass (``api.pagination.PageListingPagination``).
+        for name, match in TERM_MATCHES.items():
+            if name in params:
+                queryset = queryset.filter(Exists(match(params[name])))
+            for slug in params.get(f"{name}_all", ()):
+                queryset = queryset.filter(Exists(match([slug])))
+            if f"exclude_{name}" in params:
+                queryset = queryset.filter(~Exists(match(params[f"exclude_{name}"])))
         if "published_after" in params:
             queryset = queryset.filter(publication_date__gte=params["published_after"])
         if "published_before" in params:
@@ -240,32 +100,34 @@ class PostFilter(BaseFilterBackend):
         return queryset
 
 
-# Pages: ``order`` field name → whether it exists only on posts.
-PAGE_ORDER_FIELDS = {
-    "id": False,
-    "title": False,
-    "first_published_at": False,
-    "last_published_at": False,
-    "publication_date": True,
-}
-MEDIA_ORDER_FIELDS = {"id": False, "title": False, "created_at": False}
-SNIPPET_ORDER_FIELDS = {"id": False, "name": False, "post_count": False}
+class TreeFilter(BaseFilterBackend):
+    """Pages by place in the tree: ``?child_of=3``, ``?descendant_of=root``,
+    ``?ancestor_of=12``. ``root`` is the site's root page; an id must be a visible page.
 
+    Wagtail's own tree filters read the raw query; this reads the parsed one and names
+    the parameter in its messages.
+    """
 
-def parse_order(order_fields: dict[str, bool]) -> Callable[..., list[str]]:
-    """``order=-publication_date,title``: comma-separated fields, '-' for descending."""
+    def filter_queryset(self, request, queryset, view):
+        params = view.params
+        if "child_of" in params and "descendant_of" in params:
+            raise BadRequestError("descendant_of: not supported together with child_of")
+        if "child_of" in params:
+            queryset = queryset.child_of(self._page(view, "child_of", "parent page"))
+        if "descendant_of" in params:
+            queryset = queryset.descendant_of(self._page(view, "descendant_of", "ancestor page"))
+        if "ancestor_of" in params:
+            queryset = queryset.ancestor_of(self._page(view, "ancestor_of", "descendant page"))
+        return queryset
 
-    def parse(value: str, *, name: str) -> list[str]:
-        terms = value.split(",")
-        for term in terms:
-            if term.removeprefix("-") not in order_fields:
-                raise BadRequestError(
-                    f"{name}: cannot order by '{term}' (choose from {', '.join(order_fields)},"
-                    " each optionally prefixed with '-')"
-                )
-        return terms
-
-    return parse
+    @staticmethod
+    def _page(view, name: str, role: str):
+        if view.params[name] == ROOT:
+            return view.get_root_page()
+        page = view.get_base_queryset().filter(pk=view.params[name]).first()
+        if page is None:
+            raise BadRequestError(f"{name}: {role} doesn't exist")
+        return page
 
 
 class OrderingFilter(BaseFilterBackend):

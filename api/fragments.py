@@ -18,7 +18,7 @@ once the replica has had ``DATABASE_REPLICA_LAG`` to catch up with the tokens' c
 
 A listing's ``total_count`` is the same at every offset and changes only with the
 listings' own token (``ep:pages``): ``listing_count`` keeps it under that token, the host
-and the query without ``offset`` and ``limit``, so paging through a listing or a search
+and the query without ``offset``, ``page`` and ``limit``, so paging through a listing or a search
 counts the set once per change instead of once per page.
 """
 
@@ -63,10 +63,10 @@ def item_json(item: dict) -> bytes:
     return _RENDERER.render(item, renderer_context={"indent": None})
 
 
-def listing_json(*, total_count: int, items: list[bytes]) -> bytes:
-    """``{"meta":{"total_count":N},"items":[...]}``, byte for byte what Wagtail's paginated
-    response renders, assembled from the items' JSON (stored items are never decoded)."""
-    meta = _RENDERER.render({"total_count": total_count}, renderer_context={"indent": None})
+def listing_json(*, meta: dict, items: list[bytes]) -> bytes:
+    """``{"meta":{...},"items":[...]}``, byte for byte what the paginated response renders
+    (``api.pagination``), assembled from the items' JSON (stored items are never decoded)."""
+    meta = _RENDERER.render(meta, renderer_context={"indent": None})
     return b'{"meta":' + meta + b',"items":[' + b",".join(items) + b"]}"
 
 
@@ -146,12 +146,12 @@ def stored_with_tokens(
 
 
 def listing_query(*, request: HttpRequest) -> list[str]:
-    """The path and the normalised query without ``offset`` and ``limit``: what every page
-    of one listing shares."""
+    """The path and the normalised query without ``offset``, ``page`` and ``limit``: what
+    every page of one listing shares."""
     query = sorted(
         (name, value)
         for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), True)
-        if name not in ("offset", "limit")
+        if name not in ("offset", "page", "limit")
     )
     return [request.path_info, urlencode(query)]
 

@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale, Page, Revision
 
-from api import filters
-from api.views import PAGE_PARAMETERS, PagesViewSet
+from api.parameters import PREVIEW
+from api.views import PagesViewSet
 from blog.preview import preview_content_load, preview_token_read
 from serving.throttling import PreviewRateThrottle
 
@@ -72,12 +72,7 @@ class PreviewViewSet(PagesViewSet):
     ]
     detail_only_fields = []
     from_database = False
-    preview_parameters = {
-        **PAGE_PARAMETERS,
-        "token": filters.parse_text,
-        "id": filters.parse_id,
-        "type": filters.parse_text,
-    }
+    operation_ids = {"preview": PREVIEW}
 
     @classmethod
     def get_urlpatterns(cls):

@@ -17,17 +17,9 @@ https://spec.openapis.org/oas/v3.1.0
 
 from django.conf import settings
 
-from api.filters import (
-    MAX_ID,
-    MAX_OFFSET,
-    MAX_SEARCH_LENGTH,
-    MEDIA_ORDER_FIELDS,
-    PAGE_ORDER_FIELDS,
-    SNIPPET_ORDER_FIELDS,
-)
+from api.parameters import MAX_ID, openapi_parameters
 from api.renditions import CARD_IMAGE_KEYS, RENDITION_SPECS
 from api.richtext_ast import MARKS as RICH_TEXT_MARKS
-from api.streamfield import BODY_FORMATS
 from blog.blocks import (
     BODY_BLOCK_TYPES,
     BodyBlockType,
@@ -75,6 +67,8 @@ BOOLEAN = {"type": "boolean"}
 URL = {"type": "string", "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time"}
 ID = {"type": "integer", "minimum": 1}
+NULLABLE_STRING = _nullable(STRING)
+NULLABLE_URL = _nullable(URL)
 # A category or a tag, embedded in a post or on its own endpoint: the same keys.
 TAXONOMY_TERM = {
     "id": ID,
@@ -83,61 +77,6 @@ TAXONOMY_TERM = {
     "url": URL,
     "html_url": URL,
     "html_path": STRING,
-}
-
-
-def _order_pattern(fields: dict) -> str:
-    term = "-?(" + "|".join(fields) + ")"
-    return f"^{term}(,{term})*$"
-
-
-def _param(name: str, schema: dict, description: str, *, required: bool = False) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": required,
-        "description": description,
-        "schema": schema,
-    }
-
-
-SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,100}$"}
-PARAMS = {
-    "limit": _param(
-        "limit",
-        {"type": "integer", "minimum": 0, "maximum": settings.WAGTAILAPI_LIMIT_MAX},
-        "Items per page (default 20).",
-    ),
-    "offset": _param(
-        "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "Items to skip."
-    ),
-    "fields": _param(
-        "fields",
-        {"type": "string", "pattern": r"^[-*_a-z0-9(),]+$", "maxLength": 500},
-        "Fields to include: `title,tags`, `*` for all, `_,title` for only these, `-intro` to "
-        "drop one, `authors(name,slug)` for nested selection.",
-    ),
-    "site": _param(
-        "site",
-        {"type": "string", "pattern": r"^[a-zA-Z0-9][-a-zA-Z0-9.]{0,253}(:[0-9]{1,5})?$"},
-        "The site's hostname[:port] (default: the site serving this host).",
-    ),
-    "search": _param(
-        "search",
-        {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_LENGTH, "pattern": r"\S"},
-        "Full-text search, ordered by relevance unless `order` is given.",
-    ),
-    "search_operator": _param(
-        "search_operator", {"enum": ["and", "or"]}, "`and`: every word must match."
-    ),
-    "id": _param("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Object id."),
-    "slug": _param("slug", SLUG, "Exact slug."),
-    "body_format": _param(
-        "body_format",
-        {"enum": list(BODY_FORMATS)},
-        "Rich text in a post body: `html` (default) or `ast`, a JSON tree "
-        "(`RichTextNode`) to render with your own components.",
-    ),
 }
 
 
@@ -156,6 +95,10 @@ TOO_MANY_REQUESTS = _error(
     "Too many requests; retry after `Retry-After` seconds.",
     headers={"Retry-After": {"schema": {"type": "integer", "minimum": 0}}},
 )
+# gunicorn refuses a request line over ``limit_request_line`` (4,094 bytes, its default)
+# before the app sees it: a value within its declared length may still be too long once
+# percent-encoded (a 2,048-character non-ASCII value is 12 KB).
+URI_TOO_LONG = {"description": "The request line is longer than 4,094 bytes (percent-encoded)."}
 FOUND = {
     "description": "Redirect to the object's detail URL (query parameters kept).",
     "headers": {"Location": {"schema": URL}},
@@ -166,10 +109,30 @@ def _ok(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+LISTING_META = {
+    **_object(
+        {
+            "total_count": {**INTEGER, "minimum": 0, "description": "Items in the listing."},
+            "page": {**INTEGER, "minimum": 1, "description": "This page (`offset // limit + 1`)."},
+            "pages": {**INTEGER, "minimum": 1, "description": "Pages of `limit` items."},
+            "limit": {**INTEGER, "minimum": 0, "description": "Items per page."},
+            "next": {**NULLABLE_URL, "description": "The next page's API URL; null on the last."},
+            "previous": {
+                **NULLABLE_URL,
+                "description": "The previous page's API URL; null on the first.",
+            },
+        },
+        required=ALL,
+    ),
+    "description": "Where this page sits in the listing. `next` and `previous` keep the "
+    "request's other parameters.",
+}
+
+
 def _listing(item: str) -> dict:
     return _object(
         {
-            "meta": _object({"total_count": INTEGER}, required=["total_count"]),
+            "meta": _ref("ListingMeta"),
             "items": {"type": "array", "items": _ref(item)},
         },
         required=["meta", "items"],
@@ -188,8 +151,6 @@ LINK = _object(
     required=["label", "url", "page"],
 )
 
-NULLABLE_STRING = _nullable(STRING)
-NULLABLE_URL = _nullable(URL)
 # schema.org values as this API writes them (``blog.seo``); ``@type`` may be the type
 # marketing chose on the Promote tab, so it is a string, not a fixed value.
 _SCHEMA_ORG_CONTEXT = {"const": "https://schema.org"}
@@ -566,6 +527,7 @@ RICH_TEXT_SCHEMAS = {
 
 SCHEMAS = {
     "Error": _object({"message": STRING}, required=["message"]),
+    "ListingMeta": LISTING_META,
     "Rendition": _object(
         {"url": URL, "width": INTEGER, "height": INTEGER}, required=["url", "width", "height"]
     ),
@@ -764,10 +726,7 @@ SCHEMAS = {
     "PostsPage": {
         **_object(
             {
-                "meta": _object(
-                    {"total_count": INTEGER, "page": INTEGER, "pages": INTEGER},
-                    required=["total_count", "page", "pages"],
-                ),
+                "meta": _ref("ListingMeta"),
                 "items": {"type": "array", "items": _ref("Page")},
             },
             required=["meta", "items"],
@@ -903,32 +862,30 @@ def _operation(
     summary: str,
     *,
     tag: str,
-    parameters: list,
     responses: dict,
     description: str = "",
+    path_parameters: tuple = (),
 ) -> dict:
-    # Any endpoint may be rate limited (DRF throttling answers 429).
-    responses = {**responses, "429": TOO_MANY_REQUESTS}
+    # Any endpoint may be rate limited (DRF throttling answers 429), and any URL too long.
+    responses = {**responses, "414": URI_TOO_LONG, "429": TOO_MANY_REQUESTS}
     return {
         "get": {
             "operationId": operation_id,
             "summary": summary,
             "description": description,
             "tags": [tag],
-            "parameters": parameters,
+            "parameters": [*path_parameters, *openapi_parameters(operation=operation_id)],
             "responses": responses,
         }
     }
 
 
-def _detail_paths(
-    base: str, name: str, schema: str, tag: str, find_params: list, params: list
-) -> dict:
+def _detail_paths(base: str, name: str, schema: str, tag: str) -> dict:
     pk = {
         "name": "id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     }
     return {
         f"{base}{{id}}/": {
@@ -936,143 +893,43 @@ def _detail_paths(
                 f"{name}_detail",
                 f"One {name[:-1] if name.endswith('s') else name} by id",
                 tag=tag,
-                parameters=[pk, *params],
                 responses={"200": _ok(_ref(schema)), "400": BAD_REQUEST, "404": NOT_FOUND},
+                path_parameters=[pk],
             )
         },
         f"{base}find/": _operation(
             f"{name}_find",
             f"Find {name} and redirect to its detail URL",
             tag=tag,
-            parameters=find_params,
             responses={"302": FOUND, "400": BAD_REQUEST, "404": NOT_FOUND},
         ),
     }
 
 
 def api_schema() -> dict:
-    """The OpenAPI document (built per call: cheap, and settings may differ in tests)."""
-    p = PARAMS
-    page_list_params = [
-        p["limit"],
-        p["offset"],
-        p["fields"],
-        p["site"],
-        p["body_format"],
-        _param(
-            "type",
-            {
-                "enum": [
-                    "wagtailcore.Page",
-                    "blog.HomePage",
-                    "blog.BlogIndexPage",
-                    "blog.BlogPostPage",
-                ]
-            },
-            "Page type; a single type unlocks its fields in listings.",
-        ),
-        _param(
-            "order",
-            {"type": "string", "pattern": _order_pattern(PAGE_ORDER_FIELDS)},
-            "Comma-separated fields, `-` for descending. Posts default to "
-            "`-publication_date`; other pages to tree order. `publication_date` needs posts.",
-        ),
-        p["search"],
-        p["search_operator"],
-        _param("tag", SLUG, "Posts with this tag slug (implies `type=blog.BlogPostPage`)."),
-        _param("category", SLUG, "Posts in this category slug."),
-        _param("author", SLUG, "Posts by this author slug."),
-        _param(
-            "published_after",
-            {"type": "string", "format": "date-time"},
-            "Posts published at or after this ISO 8601 date or date-time (UTC if naive).",
-        ),
-        _param(
-            "published_before",
-            {"type": "string", "format": "date-time"},
-            "Posts published at or before this (a date covers the whole day).",
-        ),
-        _param("child_of", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Parent page id."),
-        _param(
-            "ancestor_of", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Descendant id."
-        ),
-        _param(
-            "descendant_of", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Ancestor id."
-        ),
-        _param("locale", {"enum": [code for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES]}, ""),
-        _param("slug", {"type": "string", "maxLength": 255}, "Exact page slug."),
-        _param("show_in_menus", {"enum": ["true", "false"]}, ""),
-    ]
-    media_list_params = [
-        p["limit"],
-        p["offset"],
-        p["fields"],
-        _param("order", {"type": "string", "pattern": _order_pattern(MEDIA_ORDER_FIELDS)}, ""),
-        p["search"],
-        p["search_operator"],
-        _param("title", {"type": "string", "maxLength": 255}, "Exact title."),
-    ]
-    snippet_list_params = [
-        p["limit"],
-        p["offset"],
-        p["fields"],
-        p["site"],
-        _param("order", {"type": "string", "pattern": _order_pattern(SNIPPET_ORDER_FIELDS)}, ""),
-        p["slug"],
-    ]
+    """The OpenAPI document (built per call: cheap, and settings may differ in tests).
+
+    Query parameters come from ``api.parameters``, the table the views parse with."""
     paths = {
         "/api/v2/pages/": _operation(
             "pages_list",
             "Pages and posts: filter, search, order, paginate",
             tag="pages",
-            parameters=page_list_params,
             responses={"200": _ok(_ref("PageListing")), "400": BAD_REQUEST, "404": NOT_FOUND},
             description="Drafts, scheduled, expired and restricted pages never appear.",
         ),
-        **_detail_paths(
-            "/api/v2/pages/",
-            "pages",
-            "Page",
-            "pages",
-            [
-                p["id"],
-                _param("html_path", {"type": "string", "pattern": "^/"}, "e.g. `/blog/x/`"),
-                p["fields"],
-                p["site"],
-                p["body_format"],
-            ],
-            [p["fields"], p["site"], p["body_format"]],
-        ),
+        **_detail_paths("/api/v2/pages/", "pages", "Page", "pages"),
         "/api/v2/path/": _operation(
             "path_lookup",
             "What lives at a frontend path: a page (a blog index with a page of its posts), "
             "a tag, category or author page (with its posts and seo), a redirect, or 404",
             tag="pages",
-            parameters=[
-                _param(
-                    "html_path",
-                    {"type": "string", "pattern": "^/", "maxLength": 2048},
-                    "The frontend path, e.g. `/blog/a-post/`, `/blog/?page=2`, `/tags/python/`.",
-                    required=True,
-                ),
-                p["fields"],
-                p["site"],
-                p["body_format"],
-            ],
             responses={"200": _ok(_ref("PathResult")), "400": BAD_REQUEST, "404": NOT_FOUND},
         ),
         "/api/v2/preview/": _operation(
             "preview",
             "The draft a preview token names (from the admin's Preview)",
             tag="pages",
-            parameters=[
-                _param("token", STRING, "Signed token from the preview URL.", required=True),
-                _param("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Page id."),
-                _param("type", STRING, "Page type from the preview URL (informational)."),
-                p["fields"],
-                p["site"],
-                p["body_format"],
-            ],
             responses={
                 "200": _ok(_ref("Page"), "The draft (`Cache-Control: private, no-store`)."),
                 "400": BAD_REQUEST,
@@ -1085,28 +942,19 @@ def api_schema() -> dict:
             "site",
             "Site name, root page, tagline, navigation menu and social profiles",
             tag="site",
-            parameters=[p["site"]],
             responses={"200": _ok(_ref("Site")), "400": BAD_REQUEST, "404": NOT_FOUND},
         ),
         "/api/v2/redirects/": _operation(
             "redirects_list",
             "Redirects (wagtail.contrib.redirects) a frontend should honour",
             tag="site",
-            parameters=[p["limit"], p["offset"], p["fields"], p["site"]],
             responses={
                 "200": _ok(_listing("RedirectResource")),
                 "400": BAD_REQUEST,
                 "404": NOT_FOUND,
             },
         ),
-        **_detail_paths(
-            "/api/v2/redirects/",
-            "redirects",
-            "RedirectResource",
-            "site",
-            [p["id"], p["fields"], p["site"]],
-            [p["fields"], p["site"]],
-        ),
+        **_detail_paths("/api/v2/redirects/", "redirects", "RedirectResource", "site"),
     }
     for name, schema, tag in (
         ("authors", "AuthorResource", "taxonomy"),
@@ -1117,37 +965,17 @@ def api_schema() -> dict:
             f"{name}_list",
             f"{name.capitalize()} with counts of published, public posts",
             tag=tag,
-            parameters=snippet_list_params,
             responses={"200": _ok(_listing(schema)), "400": BAD_REQUEST, "404": NOT_FOUND},
         )
-        paths.update(
-            _detail_paths(
-                f"/api/v2/{name}/",
-                name,
-                schema,
-                tag,
-                [p["id"], p["slug"], p["fields"], p["site"]],
-                [p["fields"], p["site"]],
-            )
-        )
+        paths.update(_detail_paths(f"/api/v2/{name}/", name, schema, tag))
     for name in ("images", "documents"):
         paths[f"/api/v2/{name}/"] = _operation(
             f"{name}_list",
             f"{name.capitalize()} in public collections",
             tag="media",
-            parameters=media_list_params,
             responses={"200": _ok(_ref("MediaListing")), "400": BAD_REQUEST},
         )
-        paths.update(
-            _detail_paths(
-                f"/api/v2/{name}/",
-                name,
-                "MediaItem",
-                "media",
-                [p["id"], p["fields"]],
-                [p["fields"]],
-            )
-        )
+        paths.update(_detail_paths(f"/api/v2/{name}/", name, "MediaItem", "media"))
     return {
         "openapi": "3.1.0",
         "info": {

@@ -6,18 +6,16 @@ field classes) and adds three things stock Wagtail lacks:
 * **No credentials.** ``authentication_classes = []``: a session cookie or basic-auth
   header changes nothing, so the answer is the same for everyone and a CDN may cache it.
   Drafts are reachable only through preview (``api.preview``).
-* **Strict parameters.** ``query_parameters`` lists each accepted parameter with its
-  parser; anything else is a 400 naming the parameter (``api.filters``).
+* **Strict parameters.** Each request's query is parsed against the endpoint's rows of
+  ``api.parameters`` before any query runs; anything else is a 400 naming the parameter.
 * **Preloading.** Listing and detail views build a ``RenderContext`` (``api.prefetch``)
   for the page of results before serializing, so the query count does not grow with it.
 """
 
-import time
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import path
 from rest_framework.fields import IntegerField
@@ -26,8 +24,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from taggit.models import Tag
 from wagtail.api import APIField
-from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
-from wagtail.api.v2.utils import BadRequestError, page_models_from_string
+from wagtail.api.v2.utils import (
+    BadRequestError,
+    page_models_from_string,
+    parse_fields_parameter,
+)
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -57,12 +58,12 @@ from api.fields import (
 )
 from api.fragments import (
     fragment_signature,
-    listing_count,
     listing_items,
     listing_json,
-    listing_query,
     stored_with_tokens,
 )
+from api.pagination import ListingPagination, PageListingPagination
+from api.parameters import MAX_ID, PATH_LOOKUP, SITE, query_parse
 from api.prefetch import (
     RenderContext,
     SiteSeo,
@@ -85,30 +86,9 @@ from api.selectors import (
     redirects_public,
     tags_with_post_counts,
 )
-from api.streamfield import BODY_FORMATS, link_blocks_representation
+from api.streamfield import link_blocks_representation
 from blog.frontend import page_frontend_path, page_frontend_url, public_base_url
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage, SiteSettings
-from serving.metrics import search_latency_observe
-
-# Searches matching more pages than this keep Wagtail's per-page ranking (and count).
-SEARCH_IDS_MAX = 10_000
-COMMON_PARAMETERS = {"fields": filters.parse_text, "site": filters.parse_site}
-# Every response with page bodies: rich text as HTML (default) or as a tree.
-PAGE_PARAMETERS = {**COMMON_PARAMETERS, "body_format": filters.parse_choice(*BODY_FORMATS)}
-
-
-def _search_timed(query):
-    """``query`` (a search backend query) wrapped to record its duration in
-    ``blog_search_latency_seconds``."""
-
-    def timed():
-        started = time.perf_counter()
-        try:
-            return query()
-        finally:
-            search_latency_observe(seconds=time.perf_counter() - started)
-
-    return timed
 
 
 def site_for_request(*, request, params: dict) -> Site:
@@ -143,20 +123,28 @@ class PublicAPIMixin:
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    # ``meta`` with page, pages, limit, next and previous; see ``api.pagination``.
+    pagination_class = ListingPagination
     # Reads only; CORS preflights are answered by django-cors-headers before the view.
     http_method_names = ["get", "head"]
-    # name → parser, per action; see ``api.filters``.
-    listing_parameters: dict = {}
-    detail_parameters: dict = COMMON_PARAMETERS
-    find_parameters: dict = COMMON_PARAMETERS
+    # The operations (``api.parameters``) are ``<resource>_list``, ``_detail`` and ``_find``,
+    # or as ``operation_ids`` maps an action. (Not ``name``: DRF's ``as_view`` resets it.)
+    resource = ""
+    operation_ids: dict = {}
+
+    def operation_id(self) -> str | None:
+        """The operation this request is (``api.parameters``); None for OPTIONS, TRACE..."""
+        action = (self.action or "").removesuffix("_view")
+        if action in self.operation_ids:
+            return self.operation_ids[action]
+        suffix = {"listing": "list", "detail": "detail", "find": "find"}.get(action)
+        return f"{self.resource}_{suffix}" if suffix else None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        allowed = getattr(self, (self.action or "").removesuffix("_view") + "_parameters", None)
-        if allowed is None:  # OPTIONS, TRACE...: not served, DRF answers 405 after this
-            self.params = {}
-            return
-        self.params = filters.query_parameters_check(query=request.GET, allowed=allowed)
+        operation = self.operation_id()
+        # Without an operation (not served) DRF answers 405 after this.
+        self.params = query_parse(query=request.GET, operation=operation) if operation else {}
 
     def get_renderer_context(self):
         """Compact JSON. Wagtail forces ``indent=4``, which makes ``json.dumps`` fall back
@@ -218,46 +206,52 @@ POST_LISTING_DEFAULT_FIELDS = [
 ]
 
 
+def nested_selection_split(
+    *, composite: dict[str, ContextField], fields_config: list, cards: bool
+) -> tuple[dict[str, list[str]], list]:
+    """``fields=`` parsed by Wagtail, split into the nested selections of composite fields
+    (``authors(name,slug)`` → ``{"authors": ["name", "slug"]}``) and the configuration
+    Wagtail's serializer builder takes. ``cards``: a listing, where composite fields named
+    without a selection show ``LISTING_CARD_SELECTION``."""
+    selection = {}
+    config = []
+    for name, negated, sub_fields in fields_config:
+        if sub_fields and name in composite:
+            allowed = composite[name].sub_fields
+            names = []
+            for sub_name, sub_negated, sub_sub_fields in sub_fields:
+                if sub_name == "*" and not sub_negated:
+                    names.extend(allowed)
+                    continue
+                if sub_negated or sub_sub_fields or sub_name not in allowed:
+                    raise BadRequestError(
+                        f"fields: unknown nested field '{sub_name}' of '{name}'"
+                        f" (choose from {', '.join(allowed)})"
+                    )
+                names.append(sub_name)
+            selection[name] = names
+            sub_fields = None
+        config.append((name, negated, sub_fields))
+    if cards:
+        for name, keys in LISTING_CARD_SELECTION.items():
+            selection.setdefault(name, keys)
+    return selection, config
+
+
 class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
     """``/api/v2/pages/``: listing (filters, search, ordering), detail and ``find/``."""
 
+    resource = "pages"
+
+    pagination_class = PageListingPagination
+
     filter_backends = [
         filters.PageFieldFilter,
-        ChildOfFilter,
-        AncestorOfFilter,
-        DescendantOfFilter,
+        filters.TreeFilter,
         filters.PostFilter,
         filters.OrderingFilter,
         filters.SearchFilter,  # last: search results cannot be filtered further
     ]
-    listing_parameters = {
-        **PAGE_PARAMETERS,
-        "limit": filters.parse_limit,
-        "offset": filters.parse_offset,
-        "order": filters.parse_order(filters.PAGE_ORDER_FIELDS),
-        "search": filters.parse_search,
-        "search_operator": filters.parse_choice("and", "or"),
-        "type": filters.parse_text,
-        "child_of": filters.parse_id_or_root,
-        "ancestor_of": filters.parse_id,
-        "descendant_of": filters.parse_id_or_root,
-        "locale": filters.parse_locale,
-        "slug": filters.parse_text,
-        "show_in_menus": filters.parse_boolean,
-        "tag": filters.parse_slug,
-        "category": filters.parse_slug,
-        "author": filters.parse_slug,
-        "published_after": filters.parse_moment,
-        "published_before": lambda value, *, name: filters.parse_moment(
-            value, name=name, end_of_day=True
-        ),
-    }
-    detail_parameters = PAGE_PARAMETERS
-    find_parameters = {
-        **PAGE_PARAMETERS,
-        "id": filters.parse_id,
-        "html_path": filters.parse_html_path,
-    }
     # Stock ``html_url`` points at this backend; a headless site lives on the frontend.
     meta_fields = [
         "type",
@@ -289,40 +283,24 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return fields
 
     @classmethod
-    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
-        """Wagtail's, plus nested selection on composite fields: ``authors(name,slug)``."""
-        composite = {
+    def composite_fields(cls, model) -> dict[str, ContextField]:
+        """The fields of ``model`` that take a nested selection, by name."""
+        return {
             field.name: field.serializer
             for field in cls.get_body_fields(model) + cls.get_meta_fields(model)
             if isinstance(field.serializer, ContextField) and field.serializer.sub_fields
         }
-        selection = {}
-        config = []
-        for name, negated, sub_fields in fields_config:
-            if sub_fields and name in composite:
-                allowed = composite[name].sub_fields
-                names = []
-                for sub_name, sub_negated, sub_sub_fields in sub_fields:
-                    if sub_name == "*" and not sub_negated:
-                        names.extend(allowed)
-                        continue
-                    if sub_negated or sub_sub_fields or sub_name not in allowed:
-                        raise BadRequestError(
-                            f"fields: unknown nested field '{sub_name}' of '{name}'"
-                            f" (choose from {', '.join(allowed)})"
-                        )
-                    names.append(sub_name)
-                selection[name] = names
-                sub_fields = None
-            config.append((name, negated, sub_fields))
-        if not show_details and not nested:
-            for name, keys in LISTING_CARD_SELECTION.items():
-                selection.setdefault(name, keys)
-        serializer_class = super()._get_serializer_class(
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail's, with nested selections (``authors(name,slug)``) taken out of the
+        field configuration: they travel in the serializer context (``nested_selection``)."""
+        _selection, config = nested_selection_split(
+            composite=cls.composite_fields(model), fields_config=fields_config, cards=False
+        )
+        return super()._get_serializer_class(
             router, model, config, show_details=show_details, nested=nested
         )
-        serializer_class.nested_selection = selection
-        return serializer_class
 
     def default_ordering(self, queryset):
         """Posts newest first (as a blog reads); other pages in tree order."""
@@ -402,7 +380,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         """
         if not hasattr(self, "_cached_object"):
             pk = int(self.kwargs["pk"])
-            if pk > filters.MAX_ID:
+            if pk > MAX_ID:
                 raise Http404("not found")
             content_type_id = (
                 self.get_base_queryset().filter(pk=pk).values_list("content_type", flat=True)
@@ -417,9 +395,16 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         return self._cached_object
 
     def get_serializer_class(self):
-        """Built once per request (Wagtail builds it on every call; a listing made three)."""
+        """Built once per request (Wagtail builds it on every call; a listing made three),
+        with this request's nested selection beside it (``nested_selection``)."""
         if not hasattr(self, "_serializer_class"):
             self._serializer_class = super().get_serializer_class()
+            fields = self.params.get("fields")
+            self.nested_selection, _config = nested_selection_split(
+                composite=self.composite_fields(self._serializer_class.Meta.model),
+                fields_config=parse_fields_parameter(fields) if fields else [],
+                cards=self.action == "listing_view",
+            )
         return self._serializer_class
 
     def page_for_path(self, html_path: str):
@@ -442,75 +427,13 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         context = super().get_serializer_context()
         context["render"] = getattr(self, "render_context", None)
         context["body_format"] = self.params.get("body_format", "html")
+        self.get_serializer_class()  # sets ``nested_selection``
+        context["nested_selection"] = self.nested_selection
         return context
-
-    def paginate_queryset(self, queryset):
-        """Offset pagination that sorts ids, not rows (a "deferred join"), with a stored count.
-
-        Wagtail counts the set, then sorts whole rows to skip ``offset`` of them: at offset
-        6,500 of 10,000 posts, a 45 ms sort spilling to disk. Here one query pages through
-        ids only (the ordering's index does it), a second loads those rows by primary key,
-        and the count is kept per listing until the listings change
-        (``api.fragments.listing_count``). Search results (not a queryset) page through
-        their kept ranking (``search_ranked_ids``), else through Wagtail's query and count.
-        """
-        offset = self.params.get("offset", 0)
-        limit = self.params.get("limit", min(20, settings.WAGTAILAPI_LIMIT_MAX))
-        self.paginator.view = self
-        if not isinstance(queryset, QuerySet):
-            ranked = self.search_ranked_ids(queryset)
-            if ranked is not None:
-                self.paginator.total_count = len(ranked)
-                return self.rows_in_order(
-                    queryset=self.search_base, ids=ranked[offset : offset + limit]
-                )
-            self.paginator.total_count = listing_count(
-                request=self.request, count=_search_timed(queryset.count)
-            )
-            return _search_timed(lambda: list(queryset[offset : offset + limit]))()
-        self.paginator.total_count = listing_count(request=self.request, count=queryset.count)
-        if queryset.query.distinct:
-            return list(queryset[offset : offset + limit])
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        return self.rows_in_order(queryset=queryset, ids=ids)
-
-    @staticmethod
-    def rows_in_order(*, queryset, ids: list[int]) -> list:
-        rows = {page.pk: page for page in queryset.filter(pk__in=ids).order_by()} if ids else {}
-        return [rows[pk] for pk in ids if pk in rows]
-
-    def search_ranked_ids(self, results) -> list[int] | None:
-        """Every match's id in rank order, kept until the listings change; None if the
-        search backend cannot give ids alone.
-
-        Ranking is the cost of a search (PostgreSQL ranks every match to sort them), and
-        Wagtail's search then counts the matches in a second query of the same cost, and
-        repeats both for each page of results. Here one query ranks ids only, its length is
-        the count, and paging through the results reads the kept list. A search matching
-        more than ``SEARCH_IDS_MAX`` pages is ranked per page of results, as Wagtail does.
-        """
-        ranked = getattr(results, "get_queryset", None)
-        if ranked is None or getattr(results, "start", 0) or results.stop is not None:
-            return None
-        ranked = ranked()
-        if not isinstance(ranked, QuerySet):
-            return None
-
-        def rank() -> list[int] | None:
-            ids = list(ranked.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
-            return ids if len(ids) <= SEARCH_IDS_MAX else None  # kept as "too many"
-
-        return stored_with_tokens(
-            request=self.request,
-            name="search",
-            parts=listing_query(request=self.request),
-            compute=_search_timed(rank),
-        )
 
     def listing_view(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         pages = list(self.paginate_queryset(queryset))
-        serializer_class = self.get_serializer_class()
         fields = self._serializer_fields()
 
         def render(to_render: list) -> list[dict]:
@@ -532,11 +455,11 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 model=queryset.model,
                 # The body format changes an item as a field selection does.
                 fields=[*fields, f"body_format={self.params.get('body_format', 'html')}"],
-                nested=getattr(serializer_class, "nested_selection", None),
+                nested=self.nested_selection,
             ),
             render=render,
         )
-        body = listing_json(total_count=self.paginator.total_count, items=items)
+        body = listing_json(meta=self.paginator.meta(), items=items)
         return HttpResponse(body, content_type=JSONRenderer.media_type)
 
     def detail_view(self, request, pk):
@@ -564,15 +487,13 @@ class PathViewSet(PagesViewSet):
     """
 
     name = "path"
-    path_parameters = {**PAGE_PARAMETERS, "html_path": filters.parse_html_path}
+    operation_ids = {"path": PATH_LOOKUP}
 
     @classmethod
     def get_urlpatterns(cls):
         return [path("", cls.as_view({"get": "path_view"}), name="lookup")]
 
     def path_view(self, request):
-        if "html_path" not in self.params:
-            raise BadRequestError("html_path is required")
         html_path, page_number = html_path_split(html_path=self.params["html_path"])
         taxonomy = taxonomy_route_match(path=html_path)
         if taxonomy is not None:
@@ -633,7 +554,7 @@ class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     name = "site"
     model = Site
-    site_parameters = {"site": filters.parse_site}
+    operation_ids = {"site": SITE}
 
     @classmethod
     def get_urlpatterns(cls):
@@ -673,25 +594,10 @@ class SiteViewSet(PublicAPIMixin, BaseAPIViewSet):
         )
 
 
-MEDIA_LISTING_PARAMETERS = {
-    "fields": filters.parse_text,
-    "limit": filters.parse_limit,
-    "offset": filters.parse_offset,
-    "order": filters.parse_order(filters.MEDIA_ORDER_FIELDS),
-    "search": filters.parse_search,
-    "search_operator": filters.parse_choice("and", "or"),
-    "title": filters.parse_text,
-}
-MEDIA_FIND_PARAMETERS = {"fields": filters.parse_text, "id": filters.parse_id}
-
-
 class MediaViewSetMixin(PublicAPIMixin):
     """Images and documents: public collections only, whoever asks."""
 
     filter_backends = [filters.TitleFilter, filters.OrderingFilter, filters.SearchFilter]
-    listing_parameters = MEDIA_LISTING_PARAMETERS
-    detail_parameters = {"fields": filters.parse_text}
-    find_parameters = MEDIA_FIND_PARAMETERS
 
     def default_ordering(self, queryset):
         return queryset.order_by("id")
@@ -702,7 +608,7 @@ class MediaViewSetMixin(PublicAPIMixin):
         )
 
     def get_object(self):
-        if int(self.kwargs["pk"]) > filters.MAX_ID:
+        if int(self.kwargs["pk"]) > MAX_ID:
             raise Http404("not found")
         return super().get_object()
 
@@ -712,6 +618,8 @@ class MediaViewSetMixin(PublicAPIMixin):
 
 class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
     """``/api/v2/images/``: images with ``alt`` and ready-made ``renditions``."""
+
+    resource = "images"
 
     body_fields = [
         *ImagesAPIViewSet.body_fields,
@@ -747,27 +655,13 @@ class ImagesViewSet(MediaViewSetMixin, ImagesAPIViewSet):
 class DocumentsViewSet(MediaViewSetMixin, DocumentsAPIViewSet):
     """``/api/v2/documents/``: documents in public collections."""
 
-
-SNIPPET_LISTING_PARAMETERS = {
-    **COMMON_PARAMETERS,
-    "limit": filters.parse_limit,
-    "offset": filters.parse_offset,
-    "order": filters.parse_order(filters.SNIPPET_ORDER_FIELDS),
-    "slug": filters.parse_slug,
-}
-SNIPPET_FIND_PARAMETERS = {
-    **COMMON_PARAMETERS,
-    "id": filters.parse_id,
-    "slug": filters.parse_slug,
-}
+    resource = "documents"
 
 
 class SnippetViewSetMixin(PublicAPIMixin):
     """Authors, categories and tags: by name, with counts of visible posts only."""
 
     filter_backends = [filters.SlugFilter, filters.OrderingFilter]
-    listing_parameters = SNIPPET_LISTING_PARAMETERS
-    find_parameters = SNIPPET_FIND_PARAMETERS
     find_query_parameters = frozenset(["id", "slug"])
     meta_fields = ["type", "detail_url"]
 
@@ -775,7 +669,7 @@ class SnippetViewSetMixin(PublicAPIMixin):
         return queryset.order_by("name", "id")
 
     def get_object(self):
-        if int(self.kwargs["pk"]) > filters.MAX_ID:
+        if int(self.kwargs["pk"]) > MAX_ID:
             raise Http404("not found")
         return super().get_object()
 
@@ -817,6 +711,8 @@ POST_COUNT = APIField("post_count", serializer=IntegerField(read_only=True))
 class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/authors/``: authors with bio HTML, avatar, links and ``post_count``."""
 
+    resource = "authors"
+
     name = "authors"
     model = Author
     body_fields = [
@@ -856,6 +752,8 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/categories/``: categories with ``post_count`` (visible posts only)."""
 
+    resource = "categories"
+
     name = "categories"
     model = Category
     body_fields = [
@@ -888,6 +786,8 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
 class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     """``/api/v2/tags/``: tags of at least one visible post, with that ``post_count``."""
 
+    resource = "tags"
+
     name = "tags"
     model = Tag
     body_fields = [
@@ -915,15 +815,11 @@ class RedirectsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     not visible is left out.
     """
 
+    resource = "redirects"
+
     name = "redirects"
     model = Redirect
     filter_backends = [filters.OrderingFilter]
-    listing_parameters = {
-        **PAGE_PARAMETERS,
-        "limit": filters.parse_limit,
-        "offset": filters.parse_offset,
-    }
-    find_parameters = {**COMMON_PARAMETERS, "id": filters.parse_id}
     find_query_parameters = frozenset(["id"])
     body_fields = [
         "id",

@@ -141,13 +141,26 @@ async function main(baseUrl: string, htmlPath: string): Promise<void> {
   const titles = listing.items.map((item) => item.title ?? "(no title selected)");
   check(total >= titles.length && titles.length > 0, "listing counts its items");
 
+  // Paging: `meta.next` is the next page's ready-made URL, null on the last page.
+  const { data: firstPage } = await client.GET("/api/v2/pages/", {
+    params: { query: { type: "blog.BlogPostPage", limit: 2, fields: "title" } },
+  });
+  check(firstPage !== undefined, "first page of posts");
+  const next: string | null = firstPage.meta.next;
+  check(next !== null, "a next page while items remain");
+  const following = (await (await fetch(next)).json()) as Schemas["PageListing"];
+  check(following.meta.page === 2 && following.meta.previous !== null, "next is page 2");
+  const pagesSeen = [firstPage.meta.page, following.meta.page];
+
   const missing = await client.GET("/api/v2/pages/{id}/", { params: { path: { id: 2147483646 } } });
   const message: string | undefined = missing.error?.message;
   check(missing.response.status === 404 && typeof message === "string", "404 has a message");
 
   const parent = page.meta.parent;
   const kinds = [pageKind(page), parent ? parent.meta.type : "(no parent)"];
-  console.log(JSON.stringify({ title, ogTitle, imageSrcset, kinds, titles, total, message }));
+  console.log(
+    JSON.stringify({ title, ogTitle, imageSrcset, kinds, titles, total, message, pagesSeen }),
+  );
 }
 
 const [baseUrl, htmlPath] = process.argv.slice(2);

@@ -4,6 +4,8 @@ import pytest
 
 from tests.paths import API
 
+PAGE_TYPES = "wagtailcore.Page, blog.HomePage, blog.BlogIndexPage, blog.BlogPostPage"
+
 POSTS = f"{API}/pages/"
 
 
@@ -11,8 +13,8 @@ POSTS = f"{API}/pages/"
     ("url", "params", "message"),
     [
         # The values stock Wagtail answers with a 500:
-        (POSTS, {"offset": "99999999999999999999"}, "offset must be a positive integer"),
-        (f"{POSTS}find/", {"id": "abc"}, "id must be a positive integer (at most 2147483647)"),
+        (POSTS, {"offset": "99999999999999999999"}, "offset must be an integer from 0 to 1000000"),
+        (f"{POSTS}find/", {"id": "abc"}, "id must be an integer from 1 to 2147483647"),
         (POSTS, {"search": "\x00"}, "search must not contain null characters"),
         (
             POSTS,
@@ -27,29 +29,29 @@ POSTS = f"{API}/pages/"
             {"format": "api"},
             "query parameter is not an operation or a recognised field: format",
         ),
-        (POSTS, {"limit": "101"}, "limit cannot be higher than 100"),
-        (POSTS, {"limit": "-1"}, "limit must be a positive integer"),
-        (POSTS, {"limit": "١٢"}, "limit must be a positive integer"),
-        (POSTS, {"offset": "1000001"}, "offset cannot be higher than 1000000"),
-        (POSTS, {"offset": "x"}, "offset must be a positive integer"),
+        (POSTS, {"limit": "101"}, "limit must be an integer from 0 to 100"),
+        (POSTS, {"limit": "-1"}, "limit must be an integer from 0 to 100"),
+        (POSTS, {"limit": "١٢"}, "limit must be an integer from 0 to 100"),
+        (POSTS, {"offset": "1000001"}, "offset must be an integer from 0 to 1000000"),
+        (POSTS, {"offset": "x"}, "offset must be an integer from 0 to 1000000"),
         (
             POSTS,
             {"order": "random"},
-            "order: cannot order by 'random' (choose from id, title, "
-            "first_published_at, last_published_at, publication_date, each optionally prefixed "
-            "with '-')",
+            "order must be comma-separated fields from id, title, first_published_at, "
+            "last_published_at, publication_date, each optionally prefixed with '-'",
         ),
         (
             POSTS,
             {"order": "publication_date"},
             "order: publication_date applies to type=blog.BlogPostPage",
         ),
-        (POSTS, {"search": " "}, "search must not be empty"),
+        (POSTS, {"search": " "}, "search must be a text with at least one non-space character"),
         (POSTS, {"search": "x" * 201}, "search must be at most 200 characters"),
         (POSTS, {"search_operator": "and"}, "search_operator needs search"),
-        (POSTS, {"type": "blog.Nope"}, "type doesn't exist"),
-        (POSTS, {"type": "a.b.c"}, "type doesn't exist"),
-        (POSTS, {"type": "blog.Author"}, "type doesn't exist"),
+        (POSTS, {"type": "blog.Nope"}, f"type must be one of: {PAGE_TYPES}"),
+        (POSTS, {"type": "a.b.c"}, f"type must be one of: {PAGE_TYPES}"),
+        (POSTS, {"type": "blog.Author"}, f"type must be one of: {PAGE_TYPES}"),
+        (POSTS, {"type": "blog.BlogPostPage,blog.HomePage"}, f"type must be one of: {PAGE_TYPES}"),
         (
             POSTS,
             {"type": "blog.HomePage", "tag": "x"},
@@ -58,22 +60,29 @@ POSTS = f"{API}/pages/"
         (
             POSTS,
             {"child_of": "99999999999"},
-            "child_of must be a positive integer (at most 2147483647)",
+            "child_of must be a page id from 1 to 2147483647, or 'root'",
         ),
-        (POSTS, {"child_of": "99999"}, "parent page doesn't exist"),
+        (POSTS, {"child_of": "99999"}, "child_of: parent page doesn't exist"),
         (
             POSTS,
             {"ancestor_of": "root"},
-            "ancestor_of must be a positive integer (at most 2147483647)",
+            "ancestor_of must be an integer from 1 to 2147483647",
         ),
         (
             POSTS,
             {"descendant_of": "-3"},
-            "descendant_of must be a positive integer (at most 2147483647)",
+            "descendant_of must be a page id from 1 to 2147483647, or 'root'",
         ),
         (POSTS, {"locale": "xx"}, "locale must be one of: en"),
         (POSTS, {"site": "bad host"}, "site must be a hostname, optionally with ':port'"),
-        (POSTS, {"show_in_menus": "maybe"}, "show_in_menus must be 'true' or 'false'"),
+        (POSTS, {"show_in_menus": "maybe"}, "show_in_menus must be one of: true, false"),
+        (
+            POSTS,
+            {"child_of": "root", "descendant_of": "root"},
+            "descendant_of: not supported together with child_of",
+        ),
+        (POSTS, {"fields": "x" * 2049}, "fields must be at most 2048 characters"),
+        (POSTS, {"fields": "title;drop"}, "fields must be field names, '*', '_', '-' and '(...)'"),
         (POSTS, {"tag": "no spaces"}, "tag must be a slug (letters, digits, '-' and '_')"),
         (POSTS, {"category": ""}, "category must be a slug (letters, digits, '-' and '_')"),
         (POSTS, {"author": "x" * 101}, "author must be a slug (letters, digits, '-' and '_')"),
@@ -87,7 +96,7 @@ POSTS = f"{API}/pages/"
             {"published_before": "2026-02-30"},
             "published_before must be an ISO 8601 date or date-time, e.g. 2026-01-31",
         ),
-        (POSTS, {"slug": "x" * 2049}, "slug must be at most 2048 characters"),
+        (POSTS, {"slug": "x" * 256}, "slug must be at most 255 characters"),
         (f"{POSTS}find/", {"html_path": "no-slash"}, "html_path must be a path starting with '/'"),
         (
             f"{POSTS}find/",
@@ -102,14 +111,14 @@ POSTS = f"{API}/pages/"
         (
             f"{API}/images/",
             {"order": "width"},
-            "order: cannot order by 'width' (choose from id, title, created_at, "
-            "each optionally prefixed with '-')",
+            "order must be comma-separated fields from id, title, created_at, "
+            "each optionally prefixed with '-'",
         ),
-        (f"{API}/images/", {"limit": "500"}, "limit cannot be higher than 100"),
+        (f"{API}/images/", {"limit": "500"}, "limit must be an integer from 0 to 100"),
         (
             f"{API}/documents/find/",
             {"id": "0"},
-            "id must be a positive integer (at most 2147483647)",
+            "id must be an integer from 1 to 2147483647",
         ),
     ],
 )

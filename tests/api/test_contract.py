@@ -96,7 +96,9 @@ def test_every_declared_error_response_has_a_message_body(spec):
     declared = 0
     for path, item in spec["paths"].items():
         for status, response in item["get"]["responses"].items():
-            if status.startswith("4"):
+            if status == "414":  # gunicorn's, before the API: no JSON body to promise
+                assert "content" not in response, path
+            elif status.startswith("4"):
                 declared += 1
                 schema = response["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (path, status)

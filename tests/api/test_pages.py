@@ -191,10 +191,18 @@ def test_listing_defaults_for_posts_are_card_ready(api, blog):
     assert "bio" in full[0]["authors"][0]
 
 
-def test_listing_has_total_count_and_pagination(api, blog):
+def test_listing_has_total_count_and_pagination(api, blog, settings):
     response = api.get(POSTS, {"type": "blog.BlogPostPage", "limit": 1, "offset": 1})
 
-    assert response.json()["meta"] == {"total_count": 3}
+    listing = f"{settings.WAGTAILAPI_BASE_URL}{POSTS}?type=blog.BlogPostPage&limit=1"
+    assert response.json()["meta"] == {
+        "total_count": 3,
+        "page": 2,
+        "pages": 3,
+        "limit": 1,
+        "next": f"{listing}&offset=2",
+        "previous": listing,
+    }
     assert [item["title"] for item in _items(response)] == ["Full post"]
 
 

@@ -180,12 +180,12 @@ def test_path_lookup_follows_redirects_and_404s(api, redirects):
         (
             f"{API}/authors/",
             {"order": "bio"},
-            "order: cannot order by 'bio' (choose from id, name, post_count, "
-            "each optionally prefixed with '-')",
+            "order must be comma-separated fields from id, name, post_count, "
+            "each optionally prefixed with '-'",
         ),
         (f"{API}/authors/", {"slug": "a b"}, "slug must be a slug (letters, digits, '-' and '_')"),
-        (f"{API}/tags/find/", {"id": "x"}, "id must be a positive integer (at most 2147483647)"),
-        (f"{API}/categories/", {"limit": "1000"}, "limit cannot be higher than 100"),
+        (f"{API}/tags/find/", {"id": "x"}, "id must be an integer from 1 to 2147483647"),
+        (f"{API}/categories/", {"limit": "1000"}, "limit must be an integer from 0 to 100"),
         (
             f"{API}/redirects/",
             {"order": "old_path"},

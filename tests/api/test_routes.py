@@ -59,7 +59,12 @@ def test_the_blog_index_comes_with_the_page_of_posts_the_path_names(
     assert len(first["posts"]["items"]) == 2
     pages = first["posts"]["meta"]["pages"]
     second = _route(api, "/blog/?page=2").json()
-    assert second["posts"]["meta"] == {**first["posts"]["meta"], "page": 2}
+    assert second["posts"]["meta"]["page"] == 2
+    for key in ("total_count", "pages", "limit"):
+        assert second["posts"]["meta"][key] == first["posts"]["meta"][key]
+    # The listing's own links: the API URLs of the neighbouring pages of posts.
+    assert second["posts"]["meta"]["previous"].endswith("&limit=2")
+    assert first["posts"]["meta"]["next"] == second["posts"]["meta"]["previous"] + "&offset=2"
     assert {i["id"] for i in second["posts"]["items"]}.isdisjoint(
         {i["id"] for i in first["posts"]["items"]}
     )

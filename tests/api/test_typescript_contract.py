@@ -83,6 +83,7 @@ def test_the_strict_consumer_compiles_against_the_generated_types(tmp_path, node
         ("BlogPostPage", "title", "const title: string = page.title"),
         ("SeoOpenGraph", "title", "const ogTitle: string = page.seo.og.title"),
         ("BlogPostPage", "reading_time", "const readingTime: number = page.reading_time"),
+        ("ListingMeta", "next", "const next: string | null = firstPage.meta.next"),
     ],
 )
 def test_a_required_field_going_optional_breaks_compilation(
@@ -139,3 +140,4 @@ def test_the_consumer_reads_live_responses_through_types_generated_from_the_live
     assert " 400w" in seen["imageSrcset"] and " 1600w" in seen["imageSrcset"]
     assert seen["total"] == 3 and len(seen["titles"]) == 3
     assert seen["message"]
+    assert seen["pagesSeen"] == [1, 2]
