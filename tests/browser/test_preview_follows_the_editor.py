@@ -28,6 +28,9 @@ pytestmark = [
 ]
 
 FORM_WATCH_STARTS_MS = 2_500  # w-unsaved's first reading of the form, plus a margin
+# A preview update posts the form, reloads the frame and may make renditions: on a loaded
+# two-core machine that takes longer than Playwright's five-second default for expect().
+PREVIEW_MS = 30_000
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def _open_preview(page, base_url: str, post):
     page.goto(f"{base_url}/admin/pages/{post.pk}/edit/")
     page.locator("[data-side-panel-toggle='preview']").click()
     frame = page.frame_locator("iframe#w-preview-iframe:not(.w-preview__proxy)")
-    expect(frame.locator("h1")).to_have_text(post.title, timeout=30_000)
+    expect(frame.locator("h1")).to_have_text(post.title, timeout=PREVIEW_MS)
     page.wait_for_timeout(FORM_WATCH_STARTS_MS)
     return frame
 
@@ -84,11 +87,13 @@ def test_an_empty_author_row_neither_stops_the_preview_nor_fails_the_autosave(
         page.get_by_role("button", name="Add author").click()
         expect(page.locator("#id_post_authors-1-author")).to_have_value("")
 
-        with page.expect_response(is_autosave, timeout=30_000) as autosave:
+        with page.expect_response(is_autosave, timeout=PREVIEW_MS) as autosave:
             page.fill("#id_title", "Typed beside an empty author row")
         assert autosave.value.status == 200, autosave.value.text()
         assert autosave.value.json()["success"] is True
-        expect(frame.locator("h1")).to_have_text("Typed beside an empty author row")
+        expect(frame.locator("h1")).to_have_text(
+            "Typed beside an empty author row", timeout=PREVIEW_MS
+        )
         expect(page.locator(".w-preview--has-errors")).to_have_count(0)
         page.screenshot(path=screenshot_dir / "preview-empty-author-row.png")
 
@@ -98,7 +103,7 @@ def test_an_empty_author_row_neither_stops_the_preview_nor_fails_the_autosave(
         page.locator("#id_post_authors-2-author").evaluate("field => { field.value = '999999'; }")
         page.locator("footer .w-dropdown__toggle").first.click()
         page.locator("button[name=action-publish]").click()
-        expect(page.get_by_text("Select a valid choice.").first).to_be_visible()
+        expect(page.get_by_text("Select a valid choice.").first).to_be_visible(timeout=PREVIEW_MS)
         page.screenshot(path=screenshot_dir / "preview-invalid-author-row.png", full_page=True)
 
         # Emptied again, the rows left are dropped on publish.
@@ -130,17 +135,17 @@ def test_an_image_chosen_in_the_chooser_shows_in_the_preview_without_a_save(
 
         _choose_image(page, "#id_featured_image-chooser", "Blue square")
         featured = frame.locator("figure.featured img")
-        expect(featured).to_have_attribute("srcset", rendition)
+        expect(featured).to_have_attribute("srcset", rendition, timeout=PREVIEW_MS)
         page.screenshot(path=screenshot_dir / "preview-featured-image.png")
 
         page.locator("#body-root .c-sf-add-button").last.click()
         page.get_by_role("option", name="Image").click()
         _choose_image(page, "#body-1-value-image-chooser", "Blue square")
         body_image = frame.locator(".body figure img")
-        expect(body_image).to_have_count(1)
+        expect(body_image).to_have_count(1, timeout=PREVIEW_MS)
         expect(body_image).to_have_attribute("srcset", rendition)
         page.fill("#body-1-value-alt_text", "A blue square")
-        expect(body_image).to_have_attribute("alt", "A blue square")
+        expect(body_image).to_have_attribute("alt", "A blue square", timeout=PREVIEW_MS)
         page.screenshot(path=screenshot_dir / "preview-body-image.png")
 
     post.refresh_from_db()
