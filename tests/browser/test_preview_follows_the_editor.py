@@ -110,7 +110,7 @@ def test_an_empty_author_row_neither_stops_the_preview_nor_fails_the_autosave(
         page.locator("#id_post_authors-2-author").evaluate("field => { field.value = ''; }")
         page.locator("footer .w-dropdown__toggle").first.click()
         page.locator("button[name=action-publish]").click()
-        page.wait_for_url("**/admin/pages/*/")
+        page.wait_for_url("**/admin/pages/*/", timeout=PREVIEW_MS)
 
     post.refresh_from_db()
     assert post.title == "Typed beside an empty author row"
