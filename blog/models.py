@@ -19,7 +19,6 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
-    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
@@ -38,6 +37,7 @@ from blog.frontend import (
     page_frontend_url,
     public_base_url,
 )
+from blog.inline_rows import InlinePanelIgnoringEmptyRows
 from blog.page_forms import BlogPageForm
 from blog.preview import preview_response
 from blog.services import post_excerpt, post_reading_time
@@ -363,13 +363,15 @@ class BlogPostPage(SeoPage):
         PostFactsPanel(heading="Reading time and excerpt"),
         MultiFieldPanel(
             [
-                InlinePanel("post_authors", label="Author", min_num=1, heading="Authors"),
+                InlinePanelIgnoringEmptyRows(
+                    "post_authors", label="Author", min_num=1, heading="Authors"
+                ),
                 FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
             ],
             heading="Authors, categories and tags",
         ),
-        InlinePanel(
+        InlinePanelIgnoringEmptyRows(
             "related_links",
             label="Related post",
             heading="Related posts",
