@@ -38,6 +38,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from api.rewarm import rewarm_record
 from api.routing import api_read_replica_available, api_read_replica_routing
 from cachetags.commit import tags_invalidate_now
 from cachetags.flight import flight_claim, flight_release, flight_wait
@@ -100,8 +101,7 @@ def request_is_personal(*, request: HttpRequest) -> bool:
 
 def api_cache_key(*, request: HttpRequest, generations: dict[str, str], representation: str) -> str:
     """Site (host), path, normalised query, representation, release and tag tokens."""
-    # Parameter order does not change the answer; repeated parameters keep their order.
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    query = _query_normalised(request)
     parts = [request.get_host().lower(), request.path_info, query, representation]
     return memo_key(name="resp", parts=parts, tokens=generations)
 
@@ -111,9 +111,14 @@ def api_cache_latest_key(*, request: HttpRequest, representation: str) -> str:
     the tokens it was computed under: read with the tokens in one round trip, it is a warm
     hit when they are still current, and the stale copy served while one request
     recomputes it when they are not (``cachetags.flight``)."""
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    query = _query_normalised(request)
     parts = [request.get_host().lower(), request.path_info, query, representation]
     return memo_key(name="latest", parts=parts, tokens={})
+
+
+def _query_normalised(request: HttpRequest) -> str:
+    """Parameter order does not change the answer; repeated parameters keep their order."""
+    return urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
 
 
 def _first(pair: tuple[str, str]) -> str:
@@ -359,4 +364,5 @@ class ApiCacheMiddleware:
             # One round trip: the entry under its key, and as this URL's latest entry.
             entries = {key: entry, latest_key: entry}
             store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+            rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
         return _not_modified(request=request, response=response)

@@ -409,6 +409,12 @@ API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
 # and a stale copy would not. On, a burst after a publish never waits, at that price.
 API_CACHE_SERVE_STALE = env.bool("API_CACHE_SERVE_STALE", default=False)
 API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
+# Re-warming (api/rewarm.py): after a change, the worker renders the changed object's detail,
+# up to API_REWARM_DETAILS hot invalidated details in all and the API_REWARM_LISTINGS hottest
+# first pages of each invalidated listing, so the first reader after a publish gets a hit.
+API_REWARM_ENABLED = env.bool("API_REWARM_ENABLED", default=True)
+API_REWARM_DETAILS = env.int("API_REWARM_DETAILS", default=10)
+API_REWARM_LISTINGS = env.int("API_REWARM_LISTINGS", default=10)
 if REDIS_URL:
     CACHES["api"] = {
         **CACHES["default"],

@@ -3,8 +3,9 @@
 ``event_propagate`` is what a change enqueues in its transaction (``propagation.events``):
 it makes the event's deliveries and attempts each once; a failed attempt schedules
 ``webhook_delivery_retry`` for its backoff (``run_after``). A ``cache.invalidated`` event
-also purges the CDN for its tags, from the worker rather than the editor's request, and
-gains the frontend paths behind its tags. Every task is safe to run twice: a worker that
+also purges the CDN for its tags, from the worker rather than the editor's request,
+enqueues ``cache_rewarm`` (the hottest invalidated responses rendered again, ``api.rewarm``)
+and gains the frontend paths behind its tags. Every task is safe to run twice: a worker that
 dies mid-task has its task run again (``propagation.management.commands.db_worker``).
 """
 
@@ -73,6 +74,12 @@ def event_propagate(event: dict) -> int:
         from api.invalidation import cdn_purge, cdn_urls_for_tags
 
         cdn_purge(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
+        # Its own task: webhooks go out first, then the worker renders the hot responses.
+        cache_rewarm.enqueue(
+            tags=event["data"]["tags"],
+            first=event["data"].get("first", []),
+            changed_at=event["timestamp"],
+        )
     if not WebhookEndpoint.objects.filter(enabled=True).exists():
         return 0  # nobody listens: skip working out the paths
     event = event_complete(event=event)
@@ -100,6 +107,20 @@ def webhook_delivery_run(*, delivery_id: int) -> WebhookDelivery | None:
             # pending with its next attempt shown; "redeliver" in the admin retries it.
             logger.info("webhook %s: retry needs the worker", delivery.webhook_id)
     return delivery
+
+
+@task()
+def cache_rewarm(tags: list[str], first: list[str], changed_at: str) -> int:
+    """Render the hottest responses the change invalidated (``api.rewarm``); how many."""
+    from django.utils.dateparse import parse_datetime
+
+    from api.rewarm import api_responses_rewarm
+
+    changed = parse_datetime(changed_at)
+    rendered = api_responses_rewarm(
+        tags=tags, first=first, changed_at=changed.timestamp() if changed else 0.0
+    )
+    return len(rendered)
 
 
 @task()
