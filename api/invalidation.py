@@ -159,18 +159,6 @@ def cdn_urls_for_tags(*, tags: Iterable[str]) -> list[str]:
     return urls
 
 
-def cdn_purge(*, urls: list[str]) -> None:
-    """Purge the CDN through wagtail.contrib.frontend_cache; a CDN error never fails a save."""
-    if not settings.WAGTAILFRONTENDCACHE or not urls:
-        return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-    try:
-        purge_urls_from_cache(urls)
-    except Exception:
-        logger.exception("CDN purge failed for %d URLs", len(urls))
-
-
 def cache_invalidate_after_commit(*, tags: set[str], first: Iterable[str] = ()) -> None:
     """Replace the tags' tokens once the current transaction commits. The CDN is purged
     and the hottest responses re-warmed for the same tags by the outbox's

@@ -3,7 +3,8 @@
 ``event_propagate`` is what a change enqueues in its transaction (``propagation.events``):
 it makes the event's deliveries and attempts each once; a failed attempt schedules
 ``webhook_delivery_retry`` for its backoff (``run_after``). A ``cache.invalidated`` event
-also purges the CDN for its tags, from the worker rather than the editor's request,
+also purges the CDN for its tags, from the worker rather than the editor's request, in
+batches across changes (``propagation.cdn_purge``),
 enqueues ``cache_rewarm`` (the hottest invalidated responses rendered again, ``api.rewarm``)
 and gains the frontend paths behind its tags. Every task is safe to run twice: a worker that
 dies mid-task has its task run again (``propagation.management.commands.db_worker``).
@@ -71,9 +72,10 @@ def event_complete(*, event: dict) -> dict:
 def event_propagate(event: dict) -> int:
     """Deliver one event to every endpoint that receives it; the number of deliveries."""
     if event["type"] == CACHE_INVALIDATED:
-        from api.invalidation import cdn_purge, cdn_urls_for_tags
+        from api.invalidation import cdn_urls_for_tags
+        from propagation.cdn_purge import cdn_purge_queue
 
-        cdn_purge(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
+        cdn_purge_queue(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
         # Its own task: webhooks go out first, then the worker renders the hot responses.
         cache_rewarm.enqueue(
             tags=event["data"]["tags"],
@@ -121,6 +123,14 @@ def cache_rewarm(tags: list[str], first: list[str], changed_at: str) -> int:
         tags=tags, first=first, changed_at=changed.timestamp() if changed else 0.0
     )
     return len(rendered)
+
+
+@task()
+def cdn_purge_flush() -> int:
+    """Send the CDN URLs queued by a burst of changes as one invalidation; how many paths."""
+    from propagation.cdn_purge import cdn_purge_queued_send
+
+    return cdn_purge_queued_send()
 
 
 @task()
