@@ -22,6 +22,14 @@ def _fresh_api_cache():
     tokens.tokens_pending_discard()
 
 
+@pytest.fixture(autouse=True)
+def _no_re_warming(settings):
+    """These tests observe which entries a change invalidates (the next read misses);
+    re-warming would render them again at once. It has its own tests
+    (tests/propagation/test_rewarm.py)."""
+    settings.API_REWARM_ENABLED = False
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): post.save_revision().publish()`` runs on-commit hooks at the end,
