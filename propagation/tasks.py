@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 # Above this many tags, a cache.invalidated event carries ``all`` alone: a frontend
 # revalidates everything rather than receive an unbounded payload.
 EVENT_TAGS_MAX = 500
+# Re-warming waits behind events (0); the CDN flush (propagation.cdn_purge, -10) after it.
+REWARM_PRIORITY = -5
 
 
 def event_paths_for_tags(*, tags: list[str]) -> list[str]:
@@ -76,8 +78,9 @@ def event_propagate(event: dict) -> int:
         from propagation.cdn_purge import cdn_purge_queue
 
         cdn_purge_queue(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
-        # Its own task: webhooks go out first, then the worker renders the hot responses.
-        cache_rewarm.enqueue(
+        # Its own task, below the events' priority: a worker delivers every waiting event's
+        # webhooks before it renders responses again.
+        cache_rewarm.using(priority=REWARM_PRIORITY).enqueue(
             tags=event["data"]["tags"],
             first=event["data"].get("first", []),
             changed_at=event["timestamp"],
