@@ -97,7 +97,8 @@ def test_the_dashboard_matches_grafanas_schema():
     assert errors == []
 
 
-@pytest.mark.django_db
+# Not in a transaction: the collector closes stale connections first, as at a real scrape.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_change_propagation_query_names_a_metric_the_worker_exports():
     """The worker's series (its own metrics port): counters and histograms of
     ``propagation.metrics``, and the outbox gauges its collector reads at scrape."""
