@@ -6,7 +6,7 @@ PORT ?= 8000
 POSTS ?= 50
 SEED ?= 1
 
-.PHONY: install run test test-quick test-coverage lint fmt seed bench loadtest chart-test chart-sync deploy-lint \
+.PHONY: install run test test-quick test-coverage lint fmt seed bench bench-propagation loadtest chart-test chart-sync deploy-lint \
 	grafana-schema infra-check backup restore contract-install contract-test
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
@@ -61,6 +61,11 @@ loadtest: install ## Locust personas against gunicorn on PostgreSQL+Redis with 1
 bench: install ## Stock Wagtail vs this project (cold, warm) vs a trivial view; appends to loadtests/RESULTS.md
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
 	$(PY) loadtests/bench.py
+	$(PY) loadtests/propagation_bench.py
+
+bench-propagation: install ## Only the cold storm, publish → delivered and warm-hit scenarios (a few minutes)
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; }
+	$(PY) loadtests/propagation_bench.py
 
 # Backups: the configured database (pg_dump, or SQLite's online backup) plus local media, with a
 # checksummed manifest (serving/backup.py). A restore goes only into an empty database.

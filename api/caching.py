@@ -12,6 +12,11 @@ through ``cachetags.commit``), so the next read computes a new key and misses. A
 rendered from data read before that commit can only be stored under the old key, which
 nobody reads again: no reader gets content older than the publish that replaced it.
 
+A warm hit costs one Redis round trip: each URL's latest entry is also kept under a key
+without tokens, together with the tokens it was computed under, and one ``MGET`` reads
+the current tokens and that entry; equal tokens are the same proof of freshness as the
+keyed lookup (``cachetags.tokens.tokens_get_with``).
+
 Each cacheable response carries its tags on the wire (``Cache-Tag``, or the header
 ``CACHE_TAG_HEADER`` names), so a CDN or a frontend can purge exactly what a change
 invalidates.
@@ -33,12 +38,13 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from api.rewarm import rewarm_record
 from api.routing import api_read_replica_available, api_read_replica_routing
 from cachetags.commit import tags_invalidate_now
 from cachetags.flight import flight_claim, flight_release, flight_wait
 from cachetags.memo import memo_key
 from cachetags.store import store_cache, store_call
-from cachetags.tokens import tokens_get, tokens_older_than
+from cachetags.tokens import tokens_get_with, tokens_older_than
 from cachetags.vocabulary import (
     TAG_ALL,
     tags_for_api_path,
@@ -95,18 +101,24 @@ def request_is_personal(*, request: HttpRequest) -> bool:
 
 def api_cache_key(*, request: HttpRequest, generations: dict[str, str], representation: str) -> str:
     """Site (host), path, normalised query, representation, release and tag tokens."""
-    # Parameter order does not change the answer; repeated parameters keep their order.
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+    query = _query_normalised(request)
     parts = [request.get_host().lower(), request.path_info, query, representation]
     return memo_key(name="resp", parts=parts, tokens=generations)
 
 
-def api_cache_stale_key(*, request: HttpRequest, representation: str) -> str:
-    """Where the last response for this request is kept whatever its tokens: the stale copy
-    served while one request recomputes it (``cachetags.flight``)."""
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
+def api_cache_latest_key(*, request: HttpRequest, representation: str) -> str:
+    """Where the last response computed for this request is kept whatever its tokens, with
+    the tokens it was computed under: read with the tokens in one round trip, it is a warm
+    hit when they are still current, and the stale copy served while one request
+    recomputes it when they are not (``cachetags.flight``)."""
+    query = _query_normalised(request)
     parts = [request.get_host().lower(), request.path_info, query, representation]
-    return memo_key(name="stale", parts=parts, tokens={})
+    return memo_key(name="latest", parts=parts, tokens={})
+
+
+def _query_normalised(request: HttpRequest) -> str:
+    """Parameter order does not change the answer; repeated parameters keep their order."""
+    return urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True), key=_first))
 
 
 def _first(pair: tuple[str, str]) -> str:
@@ -125,6 +137,12 @@ class CachedResponse:
     content_type: str
     location: str
     etag: str
+    # The tokens it was computed under, sorted (an entry stored before they were kept has
+    # none, and is never taken for a hit from the latest key).
+    tokens: tuple[tuple[str, str], ...] = ()
+
+    def computed_under(self, tokens: dict[str, str]) -> bool:
+        return bool(self.tokens) and self.tokens == tuple(sorted(tokens.items()))
 
     def to_response(self) -> HttpResponse:
         response = HttpResponse(self.content, status=self.status, content_type=self.content_type)
@@ -244,33 +262,34 @@ class ApiCacheMiddleware:
     def _public(self, request: HttpRequest) -> HttpResponse:
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
         cache = store_cache()
-        key = stale_key = None
+        key = latest_key = None
         generations = None
         claimed = False
         if settings.API_CACHE_ENABLED:
-            generations = tokens_get(tags=tags)
+            representation = _representation(request=request)
+            latest_key = api_cache_latest_key(request=request, representation=representation)
+            # One round trip: the tags' tokens and this URL's latest entry, which is a hit
+            # when it was computed under exactly these tokens.
+            generations, found = tokens_get_with(tags=tags, keys=[latest_key])
+            latest = found.get(latest_key)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
-                representation = _representation(request=request)
+                if isinstance(latest, CachedResponse) and latest.computed_under(generations):
+                    return self._hit(request, latest, endpoint=endpoint, tags=tags, state="hit")
                 key = api_cache_key(
                     request=request, generations=generations, representation=representation
                 )
-                stale_key = api_cache_stale_key(request=request, representation=representation)
+                # Another process may have stored this key after a newer latest entry.
                 entry = store_call(lambda: cache.get(key))
                 if isinstance(entry, CachedResponse):
                     return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
                 claimed = flight_claim(key=key)
                 if not claimed:
                     # Another request computes it: its stale copy now, or its fresh one soon.
-                    stale = (
-                        store_call(lambda: cache.get(stale_key))
-                        if settings.API_CACHE_SERVE_STALE
-                        else None
-                    )
-                    if isinstance(stale, CachedResponse):
+                    if settings.API_CACHE_SERVE_STALE and isinstance(latest, CachedResponse):
                         return self._hit(
-                            request, stale, endpoint=endpoint, tags=tags, state="stale"
+                            request, latest, endpoint=endpoint, tags=tags, state="stale"
                         )
                     fresh = flight_wait(
                         key=key, found=lambda value: isinstance(value, CachedResponse)
@@ -283,7 +302,7 @@ class ApiCacheMiddleware:
                 endpoint=endpoint,
                 tags=tags,
                 key=key,
-                stale_key=stale_key,
+                latest_key=latest_key,
                 generations=generations,
             )
         finally:
@@ -309,7 +328,7 @@ class ApiCacheMiddleware:
         return self._hit_measured(request, response)
 
     def _compute(
-        self, request: HttpRequest, *, endpoint: str, tags, key, stale_key, generations
+        self, request: HttpRequest, *, endpoint: str, tags, key, latest_key, generations
     ) -> HttpResponse:
         cache = store_cache()
         use_replica = api_read_replica_available()
@@ -340,8 +359,10 @@ class ApiCacheMiddleware:
                 content_type=response.get("Content-Type", "application/json"),
                 location=response.get("Location", ""),
                 etag=etag,
+                tokens=tuple(sorted(generations.items())),
             )
-            # One round trip: the entry, and the same entry as the request's stale copy.
-            entries = {key: entry, stale_key: entry}
+            # One round trip: the entry under its key, and as this URL's latest entry.
+            entries = {key: entry, latest_key: entry}
             store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+            rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
         return _not_modified(request=request, response=response)

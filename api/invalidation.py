@@ -159,22 +159,12 @@ def cdn_urls_for_tags(*, tags: Iterable[str]) -> list[str]:
     return urls
 
 
-def cdn_purge(*, urls: list[str]) -> None:
-    """Purge the CDN through wagtail.contrib.frontend_cache; a CDN error never fails a save."""
-    if not settings.WAGTAILFRONTENDCACHE or not urls:
-        return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
-    try:
-        purge_urls_from_cache(urls)
-    except Exception:
-        logger.exception("CDN purge failed for %d URLs", len(urls))
-
-
-def cache_invalidate_after_commit(*, tags: set[str]) -> None:
+def cache_invalidate_after_commit(*, tags: set[str], first: Iterable[str] = ()) -> None:
     """Replace the tags' tokens once the current transaction commits. The CDN is purged
-    for the same tags by the outbox's ``cache.invalidated`` event (``propagation``)."""
-    tags_invalidate_after_commit(tags=tags)
+    and the hottest responses re-warmed for the same tags by the outbox's
+    ``cache.invalidated`` event (``propagation``); ``first`` names the changed object's own
+    tags, re-warmed before the rest."""
+    tags_invalidate_after_commit(tags=tags, first=first)
 
 
 # --- receivers ------------------------------------------------------------------------
@@ -187,11 +177,10 @@ def page_saved(sender, instance, created, update_fields=None, raw=False, **kwarg
         return
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
-    if created:  # a new page has no descendants and nothing links to it yet
-        tags = page_summary_tags() | {tag_object(endpoint="pages", key=instance.pk)}
-    else:
-        tags = page_invalidation_tags(pages=[instance])
-    cache_invalidate_after_commit(tags=tags)
+    own = tag_object(endpoint="pages", key=instance.pk)
+    # A new page has no descendants and nothing links to it yet.
+    tags = page_summary_tags() | {own} if created else page_invalidation_tags(pages=[instance])
+    cache_invalidate_after_commit(tags=tags, first=[own])
 
 
 def page_deleting(sender, instance, **kwargs):
@@ -199,7 +188,10 @@ def page_deleting(sender, instance, **kwargs):
 
 
 def page_moved(sender, instance, **kwargs):
-    cache_invalidate_after_commit(tags=page_invalidation_tags(pages=[instance]))
+    cache_invalidate_after_commit(
+        tags=page_invalidation_tags(pages=[instance]),
+        first=[tag_object(endpoint="pages", key=instance.pk)],
+    )
 
 
 def page_privacy_changed(sender, instance, raw=False, **kwargs):

@@ -5,9 +5,12 @@ replaced only once it has committed. That is what keeps reads exact: a reader th
 the new token also sees the committed rows (replacing earlier would let a reader store
 pre-commit data under the new token). A rolled-back change replaces nothing.
 
-- ``tags_changing`` is sent *inside* the transaction, with the tags: a receiver that writes
+- ``tags_changing`` is sent *inside* the transaction, with the tags and ``first``, the
+  tags of the objects the change itself touched (re-warmed first): a receiver that writes
   rows (the outbox of ``propagation``) writes them in the same transaction, so a rollback
-  leaves nothing and a commit never loses them.
+  leaves nothing and a commit never loses them. The token replacement is registered
+  before the signal is sent, so a receiver's own after-commit work (the outbox without a
+  worker) runs once the tokens are replaced.
 - ``tags_invalidated`` is sent after the tokens were replaced, once the commit is done.
 """
 
@@ -22,18 +25,24 @@ tags_changing = Signal()
 tags_invalidated = Signal()
 
 
-def tags_invalidate_after_commit(*, tags: Iterable[str], using: str | None = None) -> None:
-    """Replace the tags' tokens once the current transaction commits (now, outside one)."""
+def tags_invalidate_after_commit(
+    *, tags: Iterable[str], first: Iterable[str] = (), using: str | None = None
+) -> None:
+    """Replace the tags' tokens once the current transaction commits (now, outside one).
+
+    ``first``: the tags among ``tags`` of what the change itself touched (the published
+    page's detail), which re-warming renders before the rest.
+    """
     tags = frozenset(tags)
     if not tags:
         return
-    tags_changing.send(sender=None, tags=tags)
 
     def invalidate() -> None:
         tokens_replace(tags=tags)
         tags_invalidated.send(sender=None, tags=tags)
 
     transaction.on_commit(invalidate, using=using)
+    tags_changing.send(sender=None, tags=tags, first=frozenset(first) & tags)
 
 
 def tags_invalidate_now(*, tags: Iterable[str]) -> None:

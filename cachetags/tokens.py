@@ -66,6 +66,36 @@ def tokens_get(*, tags: Iterable[str]) -> dict[str, str] | None:
     return result
 
 
+def tokens_get_with(
+    *, tags: Iterable[str], keys: Iterable[str]
+) -> tuple[dict[str, str] | None, dict[str, object]]:
+    """The tags' tokens and the entries under ``keys``, read in one round trip (one ``MGET``).
+
+    What a warm response-cache hit costs: the tokens say whether the entry found is still
+    valid. When a tag has no token yet (first use, eviction) the tokens are made as
+    ``tokens_get`` makes them and no entry is returned. ``(None, {})`` when Redis is
+    unavailable.
+    """
+    tags, keys = list(tags), list(keys)
+    if not tokens_pending_flush():
+        return None, {}
+    cache = store_cache()
+    token_keys = {_token_key(t): t for t in tags}
+    found = store_call(lambda: cache.get_many([*token_keys, *keys]))
+    if found is UNAVAILABLE:
+        return None, {}
+    if any(k not in found for k in token_keys):
+        return tokens_get(tags=tags), {}
+    tokens = {tag: found[k] for k, tag in token_keys.items()}
+    return tokens, {k: found[k] for k in keys if k in found}
+
+
+def tokens_made_after(*, tokens: dict[str, str], at: float) -> bool:
+    """Whether every token was made at or after ``at`` (a Unix time): the tags were
+    replaced after that moment."""
+    return all(_token_time(token) >= at for token in tokens.values())
+
+
 def tokens_replace(*, tags: Iterable[str]) -> None:
     """Replace the tokens of ``tags``: every entry that depends on one of them misses.
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "serving",
     "blog",
     "api",
+    # Before propagation, which replaces its per-page purge on publish with batched ones.
+    "wagtail.contrib.frontend_cache",
     # Before django_tasks_db: its `db_worker` command adds the recovery of abandoned tasks.
     "propagation",
     "django_tasks",
@@ -65,7 +67,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
     "wagtail.api.v2",
     "wagtail.locales",
     "wagtail.embeds",
@@ -409,6 +410,12 @@ API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
 # and a stale copy would not. On, a burst after a publish never waits, at that price.
 API_CACHE_SERVE_STALE = env.bool("API_CACHE_SERVE_STALE", default=False)
 API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
+# Re-warming (api/rewarm.py): after a change, the worker renders the changed object's detail,
+# up to API_REWARM_DETAILS hot invalidated details in all and the API_REWARM_LISTINGS hottest
+# first pages of each invalidated listing, so the first reader after a publish gets a hit.
+API_REWARM_ENABLED = env.bool("API_REWARM_ENABLED", default=True)
+API_REWARM_DETAILS = env.int("API_REWARM_DETAILS", default=10)
+API_REWARM_LISTINGS = env.int("API_REWARM_LISTINGS", default=10)
 if REDIS_URL:
     CACHES["api"] = {
         **CACHES["default"],
@@ -452,6 +459,13 @@ CLOUDFRONT_DISTRIBUTION_ID = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
 FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
 # Public origin of the API as the CDN serves it; purged URLs are built on it.
 API_CDN_BASE_URL = env.str("API_CDN_BASE_URL", default=WAGTAILAPI_BASE_URL).rstrip("/")
+# Batching (propagation/cdn_purge.py): the worker sends the URLs of every change in this many
+# seconds as one invalidation; over CDN_PURGE_PATHS_MAX paths or CDN_PURGE_WILDCARDS_MAX
+# wildcards (CloudFront's in-progress limits) it purges the origin's /* instead. 0: each
+# change purges at once.
+CDN_PURGE_BATCH_SECONDS = env.float("CDN_PURGE_BATCH_SECONDS", default=5.0)
+CDN_PURGE_PATHS_MAX = env.int("CDN_PURGE_PATHS_MAX", default=3000)
+CDN_PURGE_WILDCARDS_MAX = env.int("CDN_PURGE_WILDCARDS_MAX", default=15)
 WAGTAILFRONTENDCACHE = {}
 if CLOUDFRONT_DISTRIBUTION_ID:
     WAGTAILFRONTENDCACHE["cloudfront"] = {

@@ -137,8 +137,9 @@ def snippet_deleted(sender, instance, **kwargs):
     )
 
 
-def tags_were_changed(sender, tags: frozenset[str], **kwargs):
-    event_enqueue(event_type=CACHE_INVALIDATED, data={"tags": sorted(tags)})
+def tags_were_changed(sender, tags: frozenset[str], first: frozenset[str] = frozenset(), **kwargs):
+    # "first" steers the worker's re-warming; the delivered payload carries tags and paths.
+    event_enqueue(event_type=CACHE_INVALIDATED, data={"tags": sorted(tags), "first": sorted(first)})
 
 
 def event_receivers_connect() -> None:

@@ -20,6 +20,20 @@ webhook_publish_to_delivery = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800),
 )
 
+cdn_invalidations = Counter(
+    "blog_cdn_invalidations_total",
+    "CDN invalidation requests sent (one per batch of changes).",
+)
+cdn_invalidation_paths = Counter(
+    "blog_cdn_invalidation_paths_total",
+    "Paths in the CDN invalidation requests sent.",
+)
+
+
+def cdn_purge_record(*, paths: int) -> None:
+    cdn_invalidations.inc()
+    cdn_invalidation_paths.inc(paths)
+
 
 def webhook_attempt_record(*, delivery, succeeded: bool, latency_ms: int) -> None:
     endpoint = str(delivery.endpoint_id)

@@ -103,3 +103,19 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number}: {self.status_code or self.error}"
+
+
+class CdnPurgePath(models.Model):
+    """A CDN URL waiting for the next batched invalidation (``propagation.cdn_purge``).
+
+    Unique: a burst of publishes that purge the same listings queues each URL once.
+    """
+
+    url = models.CharField(max_length=500, unique=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.url

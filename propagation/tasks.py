@@ -3,8 +3,10 @@
 ``event_propagate`` is what a change enqueues in its transaction (``propagation.events``):
 it makes the event's deliveries and attempts each once; a failed attempt schedules
 ``webhook_delivery_retry`` for its backoff (``run_after``). A ``cache.invalidated`` event
-also purges the CDN for its tags, from the worker rather than the editor's request, and
-gains the frontend paths behind its tags. Every task is safe to run twice: a worker that
+also purges the CDN for its tags, from the worker rather than the editor's request, in
+batches across changes (``propagation.cdn_purge``),
+enqueues ``cache_rewarm`` (the hottest invalidated responses rendered again, ``api.rewarm``)
+and gains the frontend paths behind its tags. Every task is safe to run twice: a worker that
 dies mid-task has its task run again (``propagation.management.commands.db_worker``).
 """
 
@@ -22,6 +24,8 @@ logger = logging.getLogger(__name__)
 # Above this many tags, a cache.invalidated event carries ``all`` alone: a frontend
 # revalidates everything rather than receive an unbounded payload.
 EVENT_TAGS_MAX = 500
+# Re-warming waits behind events (0); the CDN flush (propagation.cdn_purge, -10) after it.
+REWARM_PRIORITY = -5
 
 
 def event_paths_for_tags(*, tags: list[str]) -> list[str]:
@@ -70,9 +74,17 @@ def event_complete(*, event: dict) -> dict:
 def event_propagate(event: dict) -> int:
     """Deliver one event to every endpoint that receives it; the number of deliveries."""
     if event["type"] == CACHE_INVALIDATED:
-        from api.invalidation import cdn_purge, cdn_urls_for_tags
+        from api.invalidation import cdn_urls_for_tags
+        from propagation.cdn_purge import cdn_purge_queue
 
-        cdn_purge(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
+        cdn_purge_queue(urls=cdn_urls_for_tags(tags=event["data"]["tags"]))
+        # Its own task, below the events' priority: a worker delivers every waiting event's
+        # webhooks before it renders responses again.
+        cache_rewarm.using(priority=REWARM_PRIORITY).enqueue(
+            tags=event["data"]["tags"],
+            first=event["data"].get("first", []),
+            changed_at=event["timestamp"],
+        )
     if not WebhookEndpoint.objects.filter(enabled=True).exists():
         return 0  # nobody listens: skip working out the paths
     event = event_complete(event=event)
@@ -100,6 +112,28 @@ def webhook_delivery_run(*, delivery_id: int) -> WebhookDelivery | None:
             # pending with its next attempt shown; "redeliver" in the admin retries it.
             logger.info("webhook %s: retry needs the worker", delivery.webhook_id)
     return delivery
+
+
+@task()
+def cache_rewarm(tags: list[str], first: list[str], changed_at: str) -> int:
+    """Render the hottest responses the change invalidated (``api.rewarm``); how many."""
+    from django.utils.dateparse import parse_datetime
+
+    from api.rewarm import api_responses_rewarm
+
+    changed = parse_datetime(changed_at)
+    rendered = api_responses_rewarm(
+        tags=tags, first=first, changed_at=changed.timestamp() if changed else 0.0
+    )
+    return len(rendered)
+
+
+@task()
+def cdn_purge_flush() -> int:
+    """Send the CDN URLs queued by a burst of changes as one invalidation; how many paths."""
+    from propagation.cdn_purge import cdn_purge_queued_send
+
+    return cdn_purge_queued_send()
 
 
 @task()

@@ -1,6 +1,7 @@
 """The Grafana dashboard: pinned uid, required panels, every query valid PromQL."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -32,7 +33,12 @@ REQUIRED_PANELS = {
     "Replicas",
     "CPU (share of limit)",
     "Memory (share of limit)",
+    "Outbox depth and age",
+    "Webhook deliveries by endpoint",
+    "Publish → delivery time (p50 / p95 / p99)",
+    "CDN invalidations",
 }
+PROPAGATION_METRIC = re.compile(r"\bblog_(?:outbox|webhook|cdn)_\w+")
 DASHBOARD_VARIABLES = {"$namespace": "blog", "$job": "blog"}
 
 
@@ -89,3 +95,34 @@ def test_the_dashboard_matches_grafanas_schema():
         for error in jsonschema.Draft7Validator(schema).iter_errors(dashboard())
     ]
     assert errors == []
+
+
+# Not in a transaction: the collector closes stale connections first, as at a real scrape.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_change_propagation_query_names_a_metric_the_worker_exports():
+    """The worker's series (its own metrics port): counters and histograms of
+    ``propagation.metrics``, and the outbox gauges its collector reads at scrape."""
+    from prometheus_client import CollectorRegistry
+
+    from propagation.metrics import (
+        OutboxCollector,
+        cdn_invalidation_paths,
+        cdn_invalidations,
+        webhook_attempts,
+        webhook_publish_to_delivery,
+    )
+
+    registry = CollectorRegistry()
+    for collector in (
+        OutboxCollector(),
+        webhook_attempts,
+        webhook_publish_to_delivery,
+        cdn_invalidations,
+        cdn_invalidation_paths,
+    ):
+        registry.register(collector)
+    webhook_attempts.labels(endpoint="1", outcome="delivered")  # a labelled series exists
+    exported = {sample.name for family in registry.collect() for sample in family.samples}
+    named = {name for _, expr in dashboard_targets() for name in PROPAGATION_METRIC.findall(expr)}
+    assert len(named) >= 6
+    assert named <= exported, named - exported

@@ -22,6 +22,14 @@ def _fresh_api_cache():
     tokens.tokens_pending_discard()
 
 
+@pytest.fixture(autouse=True)
+def _no_re_warming(settings):
+    """These tests observe which entries a change invalidates (the next read misses);
+    re-warming would render them again at once. It has its own tests
+    (tests/propagation/test_rewarm.py)."""
+    settings.API_REWARM_ENABLED = False
+
+
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): post.save_revision().publish()`` runs on-commit hooks at the end,
@@ -55,3 +63,28 @@ def hung_server():
     server = HungServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def api_cache_on_redis(tmp_path):
+    """The API alias on a real Redis: the configured one (REDIS_URL), else a private
+    redis-server on a free loopback port for this test."""
+    import os
+
+    if os.environ.get("REDIS_URL"):
+        yield
+        return
+    from django.test import override_settings
+
+    from loadtests.faults import redis_start
+    from loadtests.servers import port_free
+    from tests.perf.faults import redis_cache_settings
+
+    port = port_free()
+    process = redis_start(port=port, directory=tmp_path)
+    try:
+        with override_settings(CACHES=redis_cache_settings(port=port, timeout=2.0)):
+            yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from api.invalidation import cdn_urls_for_tags
-from loadtests.servers import port_free
+from tests.propagation.cloudfront import cloudfront_distribution
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
@@ -81,67 +81,17 @@ def test_many_affected_details_collapse_into_one_wildcard(settings):
 
 
 def test_publish_creates_a_cloudfront_invalidation(posts, settings, committed, monkeypatch):
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    port = port_free()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        endpoint = f"http://127.0.0.1:{port}"
-        for name, value in {
-            "AWS_ENDPOINT_URL_CLOUDFRONT": endpoint,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-        }.items():
-            monkeypatch.setenv(name, value)
-        cloudfront = boto3.client("cloudfront")
-        distribution = cloudfront.create_distribution(
-            DistributionConfig={
-                "CallerReference": "blog-tests",
-                "Comment": "",
-                "Enabled": True,
-                "Origins": {
-                    "Quantity": 1,
-                    "Items": [
-                        {
-                            "Id": "api",
-                            "DomainName": "origin.example.com",
-                            "CustomOriginConfig": {
-                                "HTTPPort": 80,
-                                "HTTPSPort": 443,
-                                "OriginProtocolPolicy": "https-only",
-                            },
-                        }
-                    ],
-                },
-                "DefaultCacheBehavior": {
-                    "TargetOriginId": "api",
-                    "ViewerProtocolPolicy": "redirect-to-https",
-                    "MinTTL": 0,
-                    "ForwardedValues": {"QueryString": True, "Cookies": {"Forward": "none"}},
-                    "TrustedSigners": {"Enabled": False, "Quantity": 0},
-                },
-            }
-        )["Distribution"]["Id"]
+    with cloudfront_distribution(monkeypatch=monkeypatch) as distribution:
         settings.API_CDN_BASE_URL = "https://cdn.example.com"
         settings.WAGTAILFRONTENDCACHE = {
             "cloudfront": {
                 "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
-                "DISTRIBUTION_ID": distribution,
+                "DISTRIBUTION_ID": distribution.id,
             }
         }
         post = posts[0]
         post.title = "Invalidate me"
         with committed():
             post.save_revision().publish()
-        paths = set()
-        for item in cloudfront.list_invalidations(DistributionId=distribution)[
-            "InvalidationList"
-        ].get("Items", []):
-            batch = cloudfront.get_invalidation(DistributionId=distribution, Id=item["Id"])
-            paths.update(batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"])
-        assert {f"/api/v2/pages/{post.pk}/", "/api/v2/pages/*", "/feeds/*"} <= paths
-    finally:
-        server.stop()
+        paths = {path for batch in distribution.invalidations() for path in batch}
+    assert {f"/api/v2/pages/{post.pk}/", "/api/v2/pages/*", "/feeds/*"} <= paths

@@ -48,3 +48,12 @@ def subscribed(db, receiver):
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): ...`` runs on-commit hooks at the end, as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the database backend, as in production (``TASKS_BACKEND=database``)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from propagation.events import tasks_are_transactional
+
+    assert tasks_are_transactional()

@@ -16,6 +16,13 @@ from cachetags.vocabulary import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_re_warming(settings):
+    """A changed response must be a miss here; re-warming would render it at once
+    (tests/propagation/test_rewarm.py)."""
+    settings.API_REWARM_ENABLED = False
+
+
 def tags_of(response) -> set[str]:
     return set(response["Cache-Tag"].split(","))
 

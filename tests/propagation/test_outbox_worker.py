@@ -4,80 +4,18 @@ in its own process. These need a database another process can open: PostgreSQL
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from propagation.models import WebhookDelivery
 
 from .conftest import endpoint_add
-
-REPO = Path(__file__).resolve().parents[2]
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-needs_postgres = pytest.mark.skipif(
-    "postgres" not in os.environ.get("DATABASE_URL", ""),
-    reason="the worker runs in another process: needs PostgreSQL (DATABASE_URL)",
-)
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks go to the database backend, as in production (``TASKS_BACKEND=database``)."""
-    settings.TASKS = DATABASE_BACKEND
-    from propagation.events import tasks_are_transactional
-
-    assert tasks_are_transactional()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def events_queued() -> list[str]:
-    """Types of the outbox events waiting for the worker."""
-    rows = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path="propagation.tasks.event_propagate"
-    )
-    return sorted(row.args_kwargs["kwargs"]["event"]["type"] for row in rows)
-
-
-def worker_start(*, tmp_path: Path, lease: str = "300", batch: bool = False, **extra: str):
-    """``manage.py db_worker`` on this test's database; its output in a file."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TASKS_BACKEND": "database",
-        "TASKS_LEASE_SECONDS": lease,
-        "WEBHOOK_ALLOW_PRIVATE_URLS": "1",
-        "WEBHOOK_TIMEOUT": "60",
-        "PYTHONUNBUFFERED": "1",
-        **extra,
-    }
-    log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")
-    args = ["--no-reload", "--no-startup-delay", "--interval", "0.1"]
-    if batch:
-        args.append("--batch")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", *args],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+from .worker import events_queued, free_port, needs_postgres, worker_start
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -147,7 +85,7 @@ def test_a_failed_attempt_is_retried_by_the_worker_after_its_backoff(
     receiver.script = [502]
     author.save()
     heartbeat = tmp_path / "heartbeat"
-    port = str(_free_port())
+    port = str(free_port())
     worker = worker_start(
         tmp_path=tmp_path, WORKER_HEARTBEAT_FILE=str(heartbeat), WORKER_METRICS_PORT=port
     )
@@ -170,3 +108,30 @@ def test_a_failed_attempt_is_retried_by_the_worker_after_its_backoff(
     assert first.backoff_seconds is not None
     # The retry waited at least its backoff (run_after), measured by the attempts' times.
     assert (second.started_at - first.started_at).total_seconds() >= first.backoff_seconds
+
+
+@needs_postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_after_the_worker_ran_a_publish_the_first_readers_get_cache_hits(
+    database_tasks, make_post, client, tmp_path
+):
+    listing = "/api/v2/pages/?type=blog.BlogPostPage"
+    post = make_post(title="Before the worker")
+    make_post(title="Another post")
+    DBTaskResult.objects.all().delete()  # what the fixtures' saves enqueued
+    assert client.get(listing)["X-Cache"] == "miss"  # a reader made the listing hot
+    post.title = "Re-warmed by the worker"
+    post.save_revision().publish()  # committed: the outbox holds the event
+    assert "cache.invalidated" in events_queued()
+    worker = worker_start(
+        tmp_path=tmp_path, batch=True, DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost"
+    )
+    assert worker.wait(timeout=120) == 0
+    rewarms = DBTaskResult.objects.filter(task_path="propagation.tasks.cache_rewarm")
+    assert [r.status for r in rewarms] == [TaskResultStatus.SUCCESSFUL]
+    detail = client.get(f"/api/v2/pages/{post.pk}/")
+    assert (detail["X-Cache"], detail.json()["title"]) == ("hit", "Re-warmed by the worker")
+    first_page = client.get(listing)
+    assert first_page["X-Cache"] == "hit"
+    assert "Re-warmed by the worker" in [i["title"] for i in first_page.json()["items"]]

@@ -1,0 +1,110 @@
+"""A warm hit costs one Redis round trip: the tags' tokens and the URL's latest entry come
+back from one ``MGET`` (``api.caching``, ``cachetags.tokens.tokens_get_with``).
+
+Round trips are counted exactly where redis-py writes to the socket: every command, or
+every pipeline, is one ``send_packed_command`` on a connection, followed by its replies.
+"""
+
+import threading
+
+import pytest
+import redis.connection
+from django.core.cache import caches
+
+LISTING = "/api/v2/pages/?type=blog.BlogPostPage"
+
+
+class RoundTrips:
+    """The commands this thread sent to Redis, one entry per round trip."""
+
+    def __init__(self) -> None:
+        self.trips: list[list[str]] = []
+        self.thread = threading.get_ident()
+
+    def record(self, packed) -> None:
+        if threading.get_ident() != self.thread:
+            return
+        chunks = packed if isinstance(packed, list | tuple) else [packed]
+        data = b"".join(bytes(c) for c in chunks)
+        # RESP: *<n>\r\n$<len>\r\n<NAME>\r\n... for each command of the trip.
+        names = []
+        for part in data.split(b"*")[1:]:
+            lines = part.split(b"\r\n")
+            if len(lines) > 2 and lines[1].startswith(b"$"):
+                names.append(lines[2].decode(errors="replace").upper())
+        self.trips.append(names)
+
+
+@pytest.fixture
+def round_trips(monkeypatch, api_cache_on_redis):
+    counter = RoundTrips()
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        counter.record(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    return counter
+
+
+def _rate_limit_set(settings, rate: str | None) -> None:
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "api": rate},
+    }
+
+
+@pytest.fixture
+def without_rate_limit(settings):
+    _rate_limit_set(settings, None)
+
+
+def _default_alias_is_redis() -> bool:
+    return hasattr(getattr(caches["default"], "client", None), "get_client")
+
+
+@pytest.mark.parametrize("path", [LISTING, "detail"])
+def test_a_warm_hit_is_one_redis_round_trip_and_no_query(
+    client, posts, round_trips, without_rate_limit, django_assert_num_queries, path
+):
+    path = f"/api/v2/pages/{posts[0].pk}/" if path == "detail" else path
+    assert client.get(path)["X-Cache"] == "miss"
+    round_trips.trips.clear()
+    with django_assert_num_queries(0):
+        warm = client.get(path)
+    assert warm.status_code == 200
+    assert warm["X-Cache"] == "hit"
+    assert round_trips.trips == [["MGET"]]
+
+
+def test_with_the_rate_limit_on_a_warm_hit_adds_only_its_counter(
+    client, posts, round_trips, django_assert_num_queries, settings
+):
+    _rate_limit_set(settings, "600/min")
+    client.get(LISTING)
+    round_trips.trips.clear()
+    with django_assert_num_queries(0):
+        warm = client.get(LISTING)
+    assert warm["X-Cache"] == "hit"
+    # The per-IP counter lives in the default alias (Redis when REDIS_URL is set), checked
+    # once the hit is found; django-redis increments it with a script (EVAL).
+    expected = [["MGET"], ["EVAL"]] if _default_alias_is_redis() else [["MGET"]]
+    assert round_trips.trips == expected
+
+
+def test_an_entry_computed_under_replaced_tokens_is_not_a_hit(
+    client, posts, round_trips, without_rate_limit, committed, settings
+):
+    settings.API_REWARM_ENABLED = False  # the first read after the publish computes it
+    first = posts[0]
+    before = client.get(f"/api/v2/pages/{first.pk}/")
+    first.title = "Renamed after it was cached"
+    with committed():
+        first.save_revision().publish()
+    after = client.get(f"/api/v2/pages/{first.pk}/")
+    assert after["X-Cache"] == "miss"
+    assert after.json()["title"] == "Renamed after it was cached"
+    assert before.json()["title"] != after.json()["title"]
+    assert client.get(f"/api/v2/pages/{first.pk}/")["X-Cache"] == "hit"
