@@ -10,7 +10,7 @@ SEED ?= 1
 	grafana-schema infra-check backup restore contract-install contract-test
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	@command -v $(UV) >/dev/null || { python3 -m pip install --quiet "uv==0.13.9" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "uv==0.13.9"; }
 	$(UV) sync --locked
 
 run: install ## Embedded default: SQLite, local cache, demo content, admin login printed
@@ -113,7 +113,7 @@ deploy-lint: install ## hadolint, the GitHub workflow schema, actionlint and she
 INFRA_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_VERSION_CHECK=true \
 	CDK_DISABLE_CLI_TELEMETRY=true
 infra-check: ## AWS CDK app (infra/): synth with cdk-nag, cfn-lint on the templates, stack tests
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.9"
+	@command -v $(UV) >/dev/null || { python3 -m pip install --quiet "uv==0.13.9" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "uv==0.13.9"; }
 	cd infra && $(UV) sync --locked
 	cd infra && $(INFRA_ENV) $(UV) run --locked python app.py
 	cd infra && $(UV) run --locked cfn-lint cdk.out/*.template.json
