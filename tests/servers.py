@@ -73,7 +73,11 @@ def live_database_url(*, tmp_path: Path) -> str:
 
 def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None]]:
     """A copy of the (migrated) test database for a server that outlives a test: its
-    DATABASE_URL and a function that drops it. Call with database access unblocked."""
+    DATABASE_URL and a function that drops it. Call with database access unblocked.
+
+    The copy holds what the migrations made (Wagtail's roots, the default site, content
+    types, groups) even when a transactional test just flushed the test database."""
+    migrations_rows_ensure()
     if connection.vendor == "postgresql":
         template = connection.settings_dict["NAME"]
         name = f"{template}_{suffix}"
@@ -90,6 +94,17 @@ def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None
     connection.connection.backup(destination)
     destination.close()
     return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
+
+
+def migrations_rows_ensure() -> None:
+    """Reload the rows the migrations made into a test database a flush emptied, from the
+    copy pytest-django serialized when it made the database (outside any test's
+    transaction: they stay, as they were before the flush)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents and not ContentType.objects.exists():
+        connection.creation.deserialize_db_from_string(contents)
 
 
 def postgres_admin(*, sql: str, params: tuple = ()) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.chromium import CHROMIUM
@@ -26,6 +26,18 @@ class _RequestsFinishedWSGIServer(ThreadedWSGIServer):
     rows fails on their unique names."""
 
     daemon_threads = False
+
+
+class _SerialWSGIServer(WSGIServer):
+    """One request at a time, for the in-memory SQLite test database: every request thread
+    would share the test's one connection, and two overlapping requests (an autosave and
+    an editing-session ping) then fail with "cannot start a transaction within a
+    transaction". Django's server answers ``Connection: close`` when it is not threaded, so
+    one browser connection never holds up the next."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The server thread itself takes the shared connection (LiveServerThread.run).
+        super().__init__(*args, **kwargs)
 
 
 @pytest.fixture
@@ -45,7 +57,10 @@ def seo_live_server(transactional_db, settings) -> Iterator[LiveServer]:
     settings.CSRF_COOKIE_SECURE = False
     # Port 0: the kernel chooses; LiveServer reads back the one it got.
     server = LiveServer("127.0.0.1:0", start=False)
-    server.thread.server_class = _RequestsFinishedWSGIServer
+    shares_one_connection = bool(server.thread.connections_override)
+    server.thread.server_class = (
+        _SerialWSGIServer if shares_one_connection else _RequestsFinishedWSGIServer
+    )
     server.start()
     yield server
     server.stop()

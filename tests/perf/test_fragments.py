@@ -201,9 +201,9 @@ def test_a_change_to_the_sites_default_social_image_reaches_every_seo_object(
 def test_a_search_with_more_matches_than_kept_pages_like_wagtail(
     client, posts, settings, monkeypatch
 ):
-    from api import views
+    from api import pagination
 
-    monkeypatch.setattr(views, "SEARCH_IDS_MAX", 2)  # the three posts are "too many"
+    monkeypatch.setattr(pagination, "SEARCH_IDS_MAX", 2)  # the three posts are "too many"
     search = "/api/v2/pages/?type=blog.BlogPostPage&search=post&limit=1"
     for offset in (1, 2):  # ranked and kept as "too many", then that verdict read back
         url = f"{search}&offset={offset}"
