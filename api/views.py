@@ -74,7 +74,13 @@ from api.prefetch import (
     site_seo_load,
 )
 from api.renditions import PREFETCH_SPECS
-from api.routes import html_path_split, posts_page, taxonomy_route, taxonomy_route_match
+from api.routes import (
+    card_selection_split,
+    html_path_split,
+    posts_page,
+    taxonomy_route,
+    taxonomy_route_match,
+)
 from api.selectors import (
     authors_with_post_counts,
     categories_with_post_counts,
@@ -206,6 +212,24 @@ POST_LISTING_DEFAULT_FIELDS = [
 ]
 
 
+def sub_selection_check(
+    *, field: ContextField, name: str, sub_name: str, sub_fields: list
+) -> list[str]:
+    """The names of a sub-field's own selection (``srcset(320,640)``), or a 400."""
+    allowed = field.sub_selections.get(sub_name)
+    if allowed is None:
+        raise BadRequestError(f"fields: '{name}' takes no nested selection")
+    names = []
+    for item_name, negated, nested in sub_fields:
+        if negated or nested or item_name not in allowed:
+            raise BadRequestError(
+                f"fields: unknown nested field '{item_name}' of '{name}'"
+                f" (choose from {', '.join(allowed)})"
+            )
+        names.append(item_name)
+    return names
+
+
 def nested_selection_split(
     *, composite: dict[str, ContextField], fields_config: list, cards: bool
 ) -> tuple[dict[str, list[str]], list]:
@@ -223,6 +247,14 @@ def nested_selection_split(
                 if sub_name == "*" and not sub_negated:
                     names.extend(allowed)
                     continue
+                if sub_sub_fields and not sub_negated:
+                    selection[f"{name}.{sub_name}"] = sub_selection_check(
+                        field=composite[name],
+                        name=f"{name}.{sub_name}",
+                        sub_name=sub_name,
+                        sub_fields=sub_sub_fields,
+                    )
+                    sub_sub_fields = None
                 if sub_negated or sub_sub_fields or sub_name not in allowed:
                     raise BadRequestError(
                         f"fields: unknown nested field '{sub_name}' of '{name}'"
@@ -493,6 +525,19 @@ class PathViewSet(PagesViewSet):
     def get_urlpatterns(cls):
         return [path("", cls.as_view({"get": "path_view"}), name="lookup")]
 
+    def initial(self, request, *args, **kwargs):
+        """``fields`` without its ``posts(...)`` item is the page's: Wagtail's serializer
+        builder reads it from the query, so the query is rewritten to hold only that."""
+        super().initial(request, *args, **kwargs)
+        page_fields, self.card_fields = card_selection_split(fields=self.params.get("fields"))
+        if "fields" in self.params:
+            query = request._request.GET.copy()
+            del query["fields"]
+            self.params.pop("fields")
+            if page_fields:
+                query["fields"] = self.params["fields"] = page_fields
+            request._request.GET = query
+
     def path_view(self, request):
         html_path, page_number = html_path_split(html_path=self.params["html_path"])
         taxonomy = taxonomy_route_match(path=html_path)
@@ -507,6 +552,7 @@ class PathViewSet(PagesViewSet):
                     slug=slug,
                     page=page_number,
                     site_name=self.site.site_name or settings.WAGTAIL_SITE_NAME,
+                    card_fields=self.card_fields,
                 )
             )
         page = self.page_for_path(html_path)
@@ -520,6 +566,7 @@ class PathViewSet(PagesViewSet):
                     filters={"child_of": page.pk},
                     page=page_number,
                     per_page=page.posts_per_page,
+                    card_fields=self.card_fields,
                 )
             elif page_number > 1:
                 raise Http404("only a blog index has more than one page")
