@@ -9,7 +9,13 @@ the names against ``sub_fields`` and each field keeps only those keys.
 from rest_framework.fields import DateTimeField, Field
 from wagtail.api.v2.serializers import PageParentField
 
-from api.renditions import image_alt, image_card_representation, image_representation
+from api.renditions import (
+    SRCSET_WIDTHS,
+    image_alt,
+    image_card_representation,
+    image_representation,
+    srcset_widths_keep,
+)
 from api.richtext import richtext_expand
 from api.streamfield import body_representation, link_blocks_representation
 from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
@@ -26,6 +32,9 @@ class ContextField(Field):
     """A read-only field that renders the whole object from the preloaded context."""
 
     sub_fields: tuple[str, ...] = ()
+    # Sub-fields that take a selection of their own → the names it may hold
+    # (``featured_image(srcset(320,640))``); the view keeps it under ``"<field>.<sub>"``.
+    sub_selections: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
@@ -43,6 +52,10 @@ class ContextField(Field):
         """Nested selection for this field: the view puts this request's ``fields=`` in the
         serializer context."""
         return self.context.get("nested_selection", {}).get(self.field_name)
+
+    def sub_selected(self, sub_field: str) -> list[str] | None:
+        """The selection of one sub-field (``srcset(320,640)`` → ``["320", "640"]``)."""
+        return self.context.get("nested_selection", {}).get(f"{self.field_name}.{sub_field}")
 
 
 class FrontendUrlField(ContextField):
@@ -75,11 +88,18 @@ class ImageField(ContextField):
         "renditions",
     )
 
+    sub_selections = {"srcset": tuple(str(width) for width in SRCSET_WIDTHS)}
+
     def to_representation(self, instance):
         image = getattr(instance, self.field_name)
         if image is None:
             return None
-        return _project(image_representation(image=image), self.selected)
+        data = _project(image_representation(image=image), self.selected)
+        widths = self.sub_selected("srcset")
+        if widths and "srcset" in data:
+            srcset = srcset_widths_keep(srcset=data["srcset"], widths=[int(w) for w in widths])
+            data = {**data, "srcset": srcset}
+        return data
 
 
 class PostBodyField(ContextField):

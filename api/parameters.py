@@ -212,6 +212,13 @@ _MOMENT = {
 _MOMENT_RULE = "an ISO 8601 date or date-time, e.g. 2026-01-31"
 _PAGE_OR_ROOT = {"anyOf": [_integer(1, MAX_ID), {"const": ROOT}]}
 _PAGE_OR_ROOT_RULE = f"a page id from 1 to {MAX_ID}, or 'root'"
+_FIELDS = {"type": "string", "pattern": r"^[-*_a-z0-9(),]+$"}
+_FIELDS_DESCRIPTION = (
+    "Fields to include: `title,tags`, `*` for all, `_,title` for only these, `-intro` to "
+    "drop one, `authors(name,slug)` for nested selection, `featured_image(srcset(320,640))` "
+    "for only these srcset widths."
+)
+_FIELDS_RULE = "field names, '*', '_', '-' and '(...)'"
 _SLUG_RULE = "a slug (letters, digits, '-' and '_')"
 _ORDER_RULE = "comma-separated fields from {fields}, each optionally prefixed with '-'"
 
@@ -254,11 +261,22 @@ PARAMETERS: tuple[Parameter, ...] = (
     # Every endpoint's.
     Parameter(
         "fields",
-        {"type": "string", "pattern": r"^[-*_a-z0-9(),]+$"},
-        "Fields to include: `title,tags`, `*` for all, `_,title` for only these, `-intro` to "
-        "drop one, `authors(name,slug)` for nested selection.",
-        tuple(op for op in OPERATIONS if op != SITE),
-        rule="field names, '*', '_', '-' and '(...)'",
+        _FIELDS,
+        _FIELDS_DESCRIPTION,
+        tuple(op for op in OPERATIONS if op not in (SITE, PATH_LOOKUP)),
+        rule=_FIELDS_RULE,
+    ),
+    # ``path/`` answers a page, and for a listing route its ``posts`` too: a frontend sends
+    # one selection for whatever the path turns out to be (``api.routes``).
+    Parameter(
+        "fields",
+        _FIELDS,
+        _FIELDS_DESCRIPTION
+        + " `posts(title,html_path,featured_image(alt,srcset(320,640)))` selects the cards of "
+        "a blog index, tag, category or author route as `pages/` takes them (ignored on other "
+        "routes); the rest applies to the page.",
+        (PATH_LOOKUP,),
+        rule=_FIELDS_RULE,
     ),
     Parameter(
         "site",

@@ -20,7 +20,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale, Page, Revision
 
 from api.parameters import PREVIEW
-from api.views import PagesViewSet
+from api.views.pages import PagesViewSet
 from blog.preview import preview_content_load, preview_token_read
 from serving.throttling import PreviewRateThrottle
 

@@ -22,6 +22,7 @@ entry points at the original.
 from blog.frontend import absolute_media_url
 from blog.images import (
     RENDITION_SPECS,
+    SRCSET_WIDTHS,
     ImageFile,
     image_original,
     image_placeholder,
@@ -35,9 +36,11 @@ __all__ = [
     "CARD_IMAGE_KEYS",
     "PREFETCH_SPECS",
     "RENDITION_SPECS",
+    "SRCSET_WIDTHS",
     "image_alt",
     "image_card_representation",
     "image_representation",
+    "srcset_widths_keep",
 ]
 
 # What a card renders of its image: a <picture> with its srcset, sized, painted while it loads.
@@ -66,6 +69,18 @@ def image_card_representation(*, image) -> dict:
     """An image as a card shows it: ``CARD_IMAGE_KEYS`` of its representation."""
     data = image_representation(image=image)
     return {key: data[key] for key in CARD_IMAGE_KEYS}
+
+
+def srcset_widths_keep(*, srcset: list[dict], widths: list[int]) -> list[dict]:
+    """The entries of ``srcset`` at these widths (``fields=featured_image(srcset(320,640))``:
+    a card needs its slot's widths, not the 1920 px hero's). An image with none of them (one
+    narrower than 320 px, or showing its original until its renditions exist) keeps its
+    narrowest entries, so a srcset is never empty."""
+    kept = [entry for entry in srcset if entry["width"] in widths]
+    if kept:
+        return kept
+    narrowest = min(entry["width"] for entry in srcset)
+    return [entry for entry in srcset if entry["width"] == narrowest]
 
 
 def _file(file: ImageFile) -> dict:

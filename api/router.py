@@ -1,7 +1,7 @@
 """The headless API router, mounted at /api/v2/ before Wagtail's catch-all URL.
 
-Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``), plus the
-OpenAPI schema and its Swagger UI (``api.docs``).
+Wagtail's ``WagtailAPIRouter`` with this project's viewsets (``api.views``, one module per
+resource), plus the OpenAPI schema and its Swagger UI (``api.docs``).
 """
 
 from django.urls import path, re_path
@@ -9,17 +9,11 @@ from wagtail.api.v2.router import WagtailAPIRouter
 
 from api.docs import docs_view, not_found_view, schema_view
 from api.preview import PreviewViewSet
-from api.views import (
-    AuthorsViewSet,
-    CategoriesViewSet,
-    DocumentsViewSet,
-    ImagesViewSet,
-    PagesViewSet,
-    PathViewSet,
-    RedirectsViewSet,
-    SiteViewSet,
-    TagsViewSet,
-)
+from api.views.media import DocumentsViewSet, ImagesViewSet
+from api.views.pages import PagesViewSet
+from api.views.path import PathViewSet
+from api.views.site import SiteViewSet
+from api.views.snippets import AuthorsViewSet, CategoriesViewSet, RedirectsViewSet, TagsViewSet
 
 
 class BlogAPIRouter(WagtailAPIRouter):

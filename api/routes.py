@@ -10,6 +10,10 @@ and gets back everything that route renders:
   ``seo`` object;
 - a redirect, or a 404 with a JSON message.
 
+``fields`` applies to the page; its ``posts(...)`` item, to the cards of whatever route
+carries a listing, as ``pages/?fields=`` takes it (``card_selection_split``): the
+frontend does not know which kind of route a path is before it asks.
+
 The listings and resources are the regular endpoints' own answers (same fields, filters,
 privacy and preloading), called in-process without their throttles: the request was
 counted once, on the way in.
@@ -21,7 +25,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from django.http import Http404, QueryDict
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, FieldsParameterParseError, parse_fields_parameter
 
 from blog.seo import listing_seo
 
@@ -47,6 +51,41 @@ def html_path_split(*, html_path: str) -> tuple[str, int]:
             raise BadRequestError(f"html_path: page must be a number from 1 to {MAX_PAGE}")
         page = int(value)
     return path, page
+
+
+CARDS = "posts"
+
+
+def fields_format(*, config: list) -> str:
+    """Wagtail's parsed ``fields`` (``parse_fields_parameter``) written back as the parameter."""
+    return ",".join(
+        ("-" if negated else "")
+        + name
+        + (f"({fields_format(config=sub_fields)})" if sub_fields else "")
+        for name, negated, sub_fields in config
+    )
+
+
+def card_selection_split(*, fields: str | None) -> tuple[str | None, str | None]:
+    """``fields`` of ``path/`` → (the page's ``fields``, the cards' ``fields``); None where
+    it selects nothing. ``_,title,posts(title,html_path)`` → (``_,title``,
+    ``title,html_path``); ``posts`` with no selection keeps the default cards."""
+    if fields is None:
+        return None, None
+    try:
+        config = parse_fields_parameter(fields)
+    except FieldsParameterParseError as e:
+        raise BadRequestError(f"fields error: {e}") from e
+    cards = None
+    page = []
+    for name, negated, sub_fields in config:
+        if name != CARDS:
+            page.append((name, negated, sub_fields))
+        elif negated:
+            raise BadRequestError(f"fields: a route's {CARDS} cannot be left out")
+        elif sub_fields:
+            cards = fields_format(config=sub_fields)
+    return (fields_format(config=page) or None), cards
 
 
 def taxonomy_route_match(*, path: str) -> tuple[str, str] | None:
@@ -77,21 +116,31 @@ def endpoint_call(*, request, view_class, action: str, path: str, params: dict) 
     return data
 
 
-def posts_page(*, request, view_class, filters: dict, page: int, per_page: int) -> dict:
+def posts_page(
+    *, request, view_class, filters: dict, page: int, per_page: int, card_fields: str | None
+) -> dict:
     """One page of a post listing, as ``/api/v2/pages/`` answers it (``meta`` with
-    ``page``, ``pages``, ``next``...: ``api.pagination``)."""
-    data = endpoint_call(
-        request=request,
-        view_class=view_class,
-        action="listing_view",
-        path="/api/v2/pages/",
-        params={
-            "type": "blog.BlogPostPage",
-            **filters,
-            "limit": per_page,
-            "offset": (page - 1) * per_page,
-        },
-    )
+    ``page``, ``pages``, ``next``...: ``api.pagination``); ``card_fields`` is its
+    ``fields`` (None: the default cards)."""
+    try:
+        data = endpoint_call(
+            request=request,
+            view_class=view_class,
+            action="listing_view",
+            path="/api/v2/pages/",
+            params={
+                "type": "blog.BlogPostPage",
+                **filters,
+                **({"fields": card_fields} if card_fields else {}),
+                "limit": per_page,
+                "offset": (page - 1) * per_page,
+            },
+        )
+    except BadRequestError as e:
+        if card_fields is None:
+            raise
+        # The listing's message names its own ``fields``: say it came from ``posts(...)``.
+        raise BadRequestError(f"fields: {CARDS}(...): {e}") from e
     pages = data["meta"]["pages"]
     if page > pages:
         raise Http404(f"page {page} is past the last page ({pages})")
@@ -99,7 +148,15 @@ def posts_page(*, request, view_class, filters: dict, page: int, per_page: int) 
 
 
 def taxonomy_route(
-    *, request, pages_view, resource_view, prefix: str, slug: str, page: int, site_name: str
+    *,
+    request,
+    pages_view,
+    resource_view,
+    prefix: str,
+    slug: str,
+    page: int,
+    site_name: str,
+    card_fields: str | None,
 ) -> dict:
     """A tag, category or author page: the resource, a page of its posts, its ``seo``."""
     endpoint, filter_name, kind = TAXONOMIES[prefix]
@@ -119,6 +176,7 @@ def taxonomy_route(
         filters={filter_name: slug},
         page=page,
         per_page=TAXONOMY_POSTS_PER_PAGE,
+        card_fields=card_fields,
     )
     html_path = f"/{prefix}/{slug}/" + (f"?page={page}" if page > 1 else "")
     name = resource["name"]

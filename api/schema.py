@@ -378,7 +378,7 @@ def _page_meta(page_type: str) -> dict:
     )
 
 
-# The body fields of each page type (what ``api.views.PAGE_API_FIELDS`` serves; a test
+# The body fields of each page type (what ``api.views.pages.PAGE_API_FIELDS`` serves; a test
 # proves they agree), strict: in a page's detail every one is present.
 PAGE_TYPE_FIELDS = {
     "blog.HomePage": {"intro": STRING, "seo": "Seo"},

@@ -22,7 +22,21 @@ from tests.paths import API
 # Valid samples per parameter; a function of the operation where it depends on the endpoint.
 # Each sample is the parameters sent: some need a companion (``search_operator``).
 VALID = {
-    "fields": lambda op, ctx: ["*", "_,id"],
+    "fields": lambda op, ctx: [
+        "*",
+        "_,id",
+        *(
+            ["_,title,featured_image(alt,srcset(320,640))"]
+            if op in ("pages_detail", "pages_find")
+            else []
+        ),
+        # ``path/``'s card selection (``posts(...)``), whatever the route turns out to be.
+        *(
+            ["_,title,posts(title,html_path,featured_image(srcset(320)))"]
+            if op == "path_lookup"
+            else []
+        ),
+    ],
     "site": lambda op, ctx: [ctx["site"]],
     "body_format": lambda op, ctx: ["html", "ast"],
     "limit": lambda op, ctx: ["0", "1", "100"],

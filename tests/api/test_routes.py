@@ -5,9 +5,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import image_make
 from tests.paths import API
 
 PATH = f"{API}/path/"
+# A tag route with the response cache off (as here): the site, the tag, the listing and
+# what its default cards show. A card selection without authors, categories and tags skips
+# their three queries; it never costs more.
+TAXONOMY_ROUTE_QUERIES = 15
+TAXONOMY_ROUTE_QUERIES_WITH_CARD_SELECTION = TAXONOMY_ROUTE_QUERIES - 3
 
 
 def _route(api, html_path, **params):
@@ -101,3 +107,94 @@ def test_a_taxonomy_route_costs_a_fixed_number_of_queries(api, blog, make_post):
     for number in range(5):
         make_post(title=f"More {number}", tags=("python",))
     assert count() == few
+
+
+CARDS = "_,title,html_path,featured_image(alt,srcset(320,640))"
+
+
+def test_posts_in_fields_selects_the_cards_and_the_rest_the_page(api, blog, make_post, image):
+    make_post(title="Pictured", tags=("python",), featured_image=image)
+
+    index = _route(api, "/blog/", fields=f"_,title,posts({CARDS})").json()
+    tag = _route(api, "/tags/python/", fields=f"posts({CARDS})").json()
+
+    assert set(index["page"]) == {"title"}
+    for data in (index, tag):
+        items = data["posts"]["items"]
+        assert items and all(
+            set(item) <= {"id", "meta", "title", "featured_image"} for item in items
+        )
+        assert all(set(item["meta"]) == {"html_path"} for item in items)
+        pictured = next(item for item in items if item["title"] == "Pictured")
+        assert set(pictured["featured_image"]) == {"alt", "srcset"}
+        assert {entry["width"] for entry in pictured["featured_image"]["srcset"]} == {320, 640}
+    assert tag["tag"]["slug"] == "python" and tag["seo"]["title"].startswith("Posts tagged")
+
+
+def test_default_answers_are_unchanged_by_a_bare_or_absent_posts_selection(api, blog):
+    for html_path in ("/blog/", "/tags/python/", "/"):
+        default = _route(api, html_path)
+        bare = _route(api, html_path, fields="posts")
+        assert default.status_code == bare.status_code == 200
+        assert bare.json() == default.json(), html_path
+    # A card's image shows every srcset width unless the selection names some.
+    card = _route(api, "/blog/").json()["posts"]["items"][0]
+    assert "srcset" in (card.get("featured_image") or {"srcset": []})
+
+
+def test_a_card_selection_on_a_route_without_a_listing_is_ignored(api, blog):
+    plain = _route(api, "/blog/full-post/", fields="_,title").json()
+    selected = _route(api, "/blog/full-post/", fields=f"_,title,posts({CARDS})").json()
+
+    assert selected == plain
+    assert "posts" not in selected
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ("posts(nope)", "fields: posts(...): unknown fields: nope"),
+        ("-posts", "fields: a route's posts cannot be left out"),
+        ("posts(featured_image(srcset(123)))", "unknown nested field '123' of"),
+        ("posts(featured_image(alt(x)))", "'featured_image.alt' takes no nested selection"),
+        ("posts(title", "fields error"),
+    ],
+)
+def test_a_bad_card_selection_is_a_400_naming_fields(api, blog, fields, message):
+    for html_path in ("/blog/", "/tags/python/"):
+        response = _route(api, html_path, fields=fields)
+        assert response.status_code == 400, (html_path, response.content)
+        assert response.json()["message"].startswith("fields"), response.json()
+        assert message in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (None, TAXONOMY_ROUTE_QUERIES),
+        (f"posts({CARDS})", TAXONOMY_ROUTE_QUERIES_WITH_CARD_SELECTION),
+    ],
+)
+def test_a_taxonomy_route_with_a_card_selection_costs_no_more_than_the_default(
+    api, blog, make_post, image, django_assert_num_queries, fields, expected
+):
+    for number in range(3):
+        make_post(title=f"Card {number}", tags=("python",), featured_image=image)
+    params = {"fields": fields} if fields else {}
+    first = _route(api, "/tags/python/", **params)
+    assert first.status_code == 200
+    with django_assert_num_queries(expected):
+        assert _route(api, "/tags/python/", **params).content == first.content
+
+
+def test_an_image_with_none_of_the_selected_widths_keeps_its_narrowest_entries(
+    api, blog, make_post
+):
+    small = image_make(title="Small", size=(200, 120), image_format="JPEG", file_name="s.jpg")
+    make_post(title="Small picture", tags=("python",), featured_image=small)
+
+    data = _route(api, "/tags/python/", fields="posts(title,featured_image(srcset(640)))")
+
+    card = next(item for item in data.json()["posts"]["items"] if item["title"] == "Small picture")
+    srcset = card["featured_image"]["srcset"]
+    assert srcset and {entry["width"] for entry in srcset} == {200}

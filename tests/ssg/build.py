@@ -8,8 +8,9 @@ could run on any build machine.
 
 Like a frontend's typed queries, it asks for what its templates render and nothing else:
 a page it knows to be a post (a card or related post linked to it) is fetched with
-``POST_FIELDS``, any other page with ``PAGE_FIELDS``. Tag, category and author routes
-take no ``fields``: their answer is the resource, a page of cards and the ``seo`` object.
+``POST_FIELDS``, any other path with ``PAGE_FIELDS``, whose ``posts(...)`` item selects
+the cards of whatever listing the route carries (a blog index, a tag, category or author
+page). Taxonomy links are found on the posts themselves, which the cards link to.
 
     python tests/ssg/build.py http://127.0.0.1:8000 out/
 """
@@ -43,9 +44,14 @@ POST_FIELDS = ",".join(
         SEO_FIELDS,
     ]
 )
-# The home page and blog index pages: their title, intro and head (the index's cards come
-# in ``posts``).
-PAGE_FIELDS = f"_,title,intro,{SEO_FIELDS}"
+# What a card renders: its image at the card's slot (a third of the page, or the phone's
+# width: 320 and 640 px cover both at 1x and 2x), its title, link and excerpt.
+CARD_FIELDS = (
+    "_,title,html_path,excerpt,featured_image(alt,width,height,placeholder,srcset(320,640))"
+)
+# Any other path (home, blog index, tag, category, author): the page's title, intro and
+# head, and its listing's cards.
+PAGE_FIELDS = f"_,title,intro,{SEO_FIELDS},posts({CARD_FIELDS})"
 TAXONOMY_PREFIXES = ("/tags/", "/categories/", "/authors/")
 
 
@@ -217,9 +223,8 @@ def _render(data: dict) -> str:
 
 
 def _fields_for(*, path: str, kind: str) -> dict:
-    if kind == "taxonomy" or path.startswith(TAXONOMY_PREFIXES):
-        return {}
-    return {"fields": POST_FIELDS if kind == "post" else PAGE_FIELDS}
+    is_post = kind == "post" and not path.startswith(TAXONOMY_PREFIXES)
+    return {"fields": POST_FIELDS if is_post else PAGE_FIELDS}
 
 
 def site_build(*, base_url: str, out: Path | None = None, api_key: str | None = None) -> BuildStats:
