@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,6 @@ def cdn_purge_queue(*, urls: list[str]) -> None:
     from django_tasks.base import TaskResultStatus
 
     from propagation.models import CdnPurgePath
-    from propagation.tasks import cdn_purge_flush
 
     window = settings.CDN_PURGE_BATCH_SECONDS
     if window <= 0 or not cdn_purge_flush.get_backend().supports_defer:
@@ -87,7 +87,7 @@ def cdn_purge_queue(*, urls: list[str]) -> None:
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.filter(
-        task_path="propagation.tasks.cdn_purge_flush", status=TaskResultStatus.READY
+        task_path=f"{__name__}.cdn_purge_flush", status=TaskResultStatus.READY
     ).exists()
     if not waiting:
         cdn_purge_flush.using(
@@ -133,3 +133,9 @@ def page_purge_receivers_connect() -> None:
     uid = "propagation.cdn_purge"
     page_published.connect(page_urls_purge, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(page_urls_purge, dispatch_uid=f"{uid}.unpublished")
+
+
+@task()
+def cdn_purge_flush() -> int:
+    """Send the CDN URLs queued by a burst of changes as one invalidation; how many paths."""
+    return cdn_purge_queued_send()

@@ -129,14 +129,6 @@ def cache_rewarm(tags: list[str], first: list[str], changed_at: str) -> int:
 
 
 @task()
-def cdn_purge_flush() -> int:
-    """Send the CDN URLs queued by a burst of changes as one invalidation; how many paths."""
-    from propagation.cdn_purge import cdn_purge_queued_send
-
-    return cdn_purge_queued_send()
-
-
-@task()
 def webhook_delivery_retry(delivery_id: int) -> str:
     delivery = webhook_delivery_run(delivery_id=delivery_id)
     return delivery.status if delivery is not None else "nothing to do"

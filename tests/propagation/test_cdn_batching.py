@@ -77,7 +77,7 @@ def test_a_burst_of_publishes_is_one_cloudfront_invalidation_with_every_path(
             CDN_PURGE_BATCH_SECONDS="1",
         )
         try:
-            flushes = DBTaskResult.objects.filter(task_path="propagation.tasks.cdn_purge_flush")
+            flushes = DBTaskResult.objects.filter(task_path="propagation.cdn_purge.cdn_purge_flush")
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 pending = DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL)
