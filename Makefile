@@ -7,7 +7,7 @@ POSTS ?= 50
 SEED ?= 1
 
 .PHONY: install run test test-quick test-coverage lint fmt seed bench bench-propagation loadtest chart-test chart-sync deploy-lint \
-	grafana-schema infra-check backup restore contract-install contract-test
+	grafana-schema infra-check backup restore contract-install axe-install contract-test
 
 install: ## Create .venv from uv.lock (installs uv first if missing)
 	@command -v $(UV) >/dev/null || { python3 -m pip install --quiet "uv==0.13.9" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "uv==0.13.9"; }
@@ -28,7 +28,7 @@ TEST_WORKERS ?= 4
 PYTEST := $(UV) run --locked pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); the TypeScript contract too when node is installed
-	@if command -v node >/dev/null; then $(MAKE) --no-print-directory contract-install; fi
+	@if command -v node >/dev/null; then $(MAKE) --no-print-directory contract-install axe-install; fi
 	$(PYTEST)
 
 test-quick: install ## The suite without the slow integration tests
@@ -48,6 +48,9 @@ fmt: install
 
 contract-install: ## The TypeScript contract's npm packages, from contract/package-lock.json
 	@test -f contract/node_modules/.package-lock.json || (cd contract && npm ci --no-audit --no-fund)
+
+axe-install: ## axe-core for the browser tests' accessibility checks, from tests/browser/axe/package-lock.json
+	@test -f tests/browser/axe/node_modules/.package-lock.json || npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
 
 contract-test: install contract-install ## Types from /api/v2/schema/ + a strict tsc consumer, run against a live gunicorn (needs node)
 	$(UV) run --locked pytest tests/api/test_typescript_contract.py
