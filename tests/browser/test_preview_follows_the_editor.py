@@ -45,7 +45,7 @@ def editor_setup(seo_live_server, settings, make_post):
 def _editor_page(browser, base_url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # clicks that navigate, on a machine other suites load
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", EDITOR_PASSWORD)

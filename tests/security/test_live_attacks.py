@@ -5,6 +5,8 @@ Nothing may answer 5xx, and every refusal has the right status."""
 
 import http.client
 import re
+import subprocess
+import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -14,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import EDITOR_PASSWORD
+from tests.paths import REPO
 from tests.servers import app_server
 
 # django_db: the live server copies the test database, which must exist.
@@ -137,7 +140,22 @@ def test_forged_entries_of_any_count_share_the_client_rate_limit(server):
     assert statuses[FLOOD_LIMIT:] == [429, 429]
 
 
-def test_brute_force_sign_in_is_locked_out(server):
+@pytest.fixture
+def lockouts_lifted(live_server_env):
+    """Lift every sign-in lockout afterwards (``manage.py axes_reset``). The lockout counts
+    by username too, and the admin browser test signs in as the same editor on this
+    database and cache when both modules run in one xdist worker."""
+    yield
+    subprocess.run(
+        [sys.executable, "manage.py", "axes_reset"],
+        cwd=REPO,
+        env=live_server_env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_brute_force_sign_in_is_locked_out(server, lockouts_lifted):
     import requests
 
     session = requests.Session()
