@@ -31,6 +31,14 @@ from api.views.public import PublicAPIMixin
 from blog.models import Author, Category
 
 
+def public_address_fields(*, prefix: str) -> list[APIField]:
+    """``url``, ``html_url`` and ``html_path``: a taxonomy item's page on the frontend."""
+    return [
+        APIField(name, serializer=SnippetUrlField(prefix=prefix))
+        for name in ("url", "html_url", "html_path")
+    ]
+
+
 class SnippetViewSetMixin(PublicAPIMixin):
     """Authors, categories and tags: by name, with counts of visible posts only."""
 
@@ -97,9 +105,7 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         APIField("avatar", serializer=ImageField()),
         APIField("links", serializer=LinkListField()),
         POST_COUNT,
-        APIField("url", serializer=SnippetUrlField(prefix="authors")),
-        APIField("html_url", serializer=SnippetUrlField(prefix="authors")),
-        APIField("html_path", serializer=SnippetUrlField(prefix="authors")),
+        *public_address_fields(prefix="authors"),
     ]
     listing_default_fields = [
         "id",
@@ -135,9 +141,7 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "slug",
         "description",
         POST_COUNT,
-        APIField("url", serializer=SnippetUrlField(prefix="categories")),
-        APIField("html_url", serializer=SnippetUrlField(prefix="categories")),
-        APIField("html_path", serializer=SnippetUrlField(prefix="categories")),
+        *public_address_fields(prefix="categories"),
     ]
     listing_default_fields = [
         "id",
@@ -168,9 +172,7 @@ class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "name",
         "slug",
         POST_COUNT,
-        APIField("url", serializer=SnippetUrlField(prefix="tags")),
-        APIField("html_url", serializer=SnippetUrlField(prefix="tags")),
-        APIField("html_path", serializer=SnippetUrlField(prefix="tags")),
+        *public_address_fields(prefix="tags"),
     ]
     listing_default_fields = [
         *("id", "type", "detail_url", "name", "slug", "post_count"),
