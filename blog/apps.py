@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class BlogConfig(AppConfig):
@@ -12,6 +13,8 @@ class BlogConfig(AppConfig):
         from django.db.models.signals import post_save
         from wagtail.images import get_image_model
 
-        from blog.images import image_saved
+        from blog.images import avif_speed_install, image_saved
+
+        avif_speed_install(speed=settings.IMAGE_AVIF_SPEED)
 
         post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="blog.image_saved")

@@ -253,6 +253,23 @@ def image_derivatives_generate(*, image, notify: bool = False) -> int:
     return len(made)
 
 
+def avif_speed_install(*, speed: int) -> None:
+    """Encode every AVIF Pillow writes at libavif ``speed`` unless the caller names one.
+
+    Wagtail (through Willow) passes AVIF renditions only a quality; the encoder's speed is
+    Pillow's default (6), where a 1920 px rendition takes about 400 ms of CPU.
+    """
+    if "avif" not in SRCSET_FORMATS:
+        return
+    from PIL import AvifImagePlugin
+
+    def save(image, fp, filename):
+        image.encoderinfo.setdefault("speed", speed)
+        return AvifImagePlugin._save(image, fp, filename)
+
+    PILImage.register_save(AvifImagePlugin.AvifImageFile.format, save)
+
+
 def image_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
     """Make the renditions of a saved image now, unless ``IMAGE_RENDITIONS_ON_SAVE`` is off.
 

@@ -95,6 +95,9 @@ def live_server_env(django_db_setup, django_db_blocker):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "STATIC_MANIFEST": "0",
+        # No frontend: the admin's preview is the CMS's own theme, same origin (with
+        # FRONTEND_BASE_URL set, it would frame that unreachable frontend's preview route).
+        "FRONTEND_PREVIEW_URL": "",
         "PYTHONPATH": str(REPO),
     }
     manage = [sys.executable, "manage.py"]

@@ -107,7 +107,8 @@ def editor_publishes(*, browser, base_url: str, post_id: int) -> tuple[list[str]
     # The live preview panel frames a same-origin preview (frame-ancestors 'self').
     page.click("button[data-side-panel-toggle='preview']")
     frame = page.frame_locator("iframe#w-preview-iframe")
-    frame.locator("body").wait_for()  # the page default: a loaded machine renders slowly
+    # The theme renders the unsaved title (the page default wait: a loaded machine is slow).
+    frame.get_by_text("Published under the CSP").first.wait_for()
     collect()
 
     page.click("footer .w-dropdown__toggle, .footer .w-dropdown__toggle")
