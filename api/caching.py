@@ -15,7 +15,8 @@ nobody reads again: no reader gets content older than the publish that replaced 
 A warm hit costs one Redis round trip: each URL's latest entry is also kept under a key
 without tokens, together with the tokens it was computed under, and one ``MGET`` reads
 the current tokens and that entry; equal tokens are the same proof of freshness as the
-keyed lookup (``cachetags.tokens.tokens_get_with``).
+keyed lookup (``cachetags.tokens.tokens_get_with``). With the rate limit on, the same
+round trip (a pipeline) adds one to the request's rate-limit counters.
 
 Each cacheable response carries its tags on the wire (``Cache-Tag``, or the header
 ``CACHE_TAG_HEADER`` names), so a CDN or a frontend can purge exactly what a change
@@ -260,6 +261,10 @@ class ApiCacheMiddleware:
         return self._public(request)
 
     def _public(self, request: HttpRequest) -> HttpResponse:
+        # Imported here: serving.throttling is loaded by DRF's settings, which must not happen
+        # while this module loads during app setup.
+        from serving.throttling import request_counts_record, request_rate_counters
+
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
         cache = store_cache()
         key = latest_key = None
@@ -269,8 +274,12 @@ class ApiCacheMiddleware:
             representation = _representation(request=request)
             latest_key = api_cache_latest_key(request=request, representation=representation)
             # One round trip: the tags' tokens and this URL's latest entry, which is a hit
-            # when it was computed under exactly these tokens.
-            generations, found = tokens_get_with(tags=tags, keys=[latest_key])
+            # when it was computed under exactly these tokens, and the request's rate-limit
+            # counters, which the throttles then read instead of counting again.
+            generations, found, counts = tokens_get_with(
+                tags=tags, keys=[latest_key], counters=request_rate_counters(request=request)
+            )
+            request_counts_record(request=request, counts=counts)
             latest = found.get(latest_key)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations

@@ -63,3 +63,44 @@ def store_call(operation: Callable[[], object]) -> object:
         return UNAVAILABLE
     breaker.record_success()
     return result
+
+
+def store_counts_shared() -> bool:
+    """Whether counters kept in the default alias (the rate limits' windows) can be counted
+    through this store: both are the same Redis, under the same key prefix and version."""
+    store, default = store_cache(), caches[DEFAULT_CACHE_ALIAS]
+    if not hasattr(getattr(store, "client", None), "get_client"):
+        return False  # not django-redis: no pipeline to add them to
+    return (
+        getattr(default, "_server", None) == store._server
+        and default.key_prefix == store.key_prefix
+        and default.version == store.version
+    )
+
+
+def store_get_many_counting(
+    *, keys: list[str], counters: dict[str, int]
+) -> tuple[dict[str, object], dict[str, int]]:
+    """The entries under ``keys``, and one added to each counter (made with its timeout in
+    seconds when new), in one round trip: a pipeline of ``MGET``, ``INCR`` and ``EXPIRE``.
+
+    Counters are raw integers, as django-redis stores an ``int`` (its ``incr`` reads and
+    adds to the same keys). Call through ``store_call``; only where ``store_counts_shared``.
+    """
+    store = store_cache()
+    client = store.client
+    made = {client.make_key(key): key for key in keys}
+    pipeline = client.get_client(write=True).pipeline(transaction=False)
+    pipeline.mget(list(made))
+    for key, timeout in counters.items():
+        made_key = client.make_key(key)
+        pipeline.incr(made_key)
+        pipeline.expire(made_key, timeout)
+    values, *counted = pipeline.execute()
+    found = {
+        key: client.decode(value)
+        for key, value in zip(made.values(), values, strict=True)
+        if value is not None
+    }
+    counts = dict(zip(counters, counted[::2], strict=True))
+    return found, counts

@@ -16,7 +16,13 @@ import threading
 import time
 from collections.abc import Iterable
 
-from cachetags.store import UNAVAILABLE, store_cache, store_call
+from cachetags.store import (
+    UNAVAILABLE,
+    store_cache,
+    store_call,
+    store_counts_shared,
+    store_get_many_counting,
+)
 
 # Tokens are set in chunks so one huge fan-out never builds one giant command.
 TAG_CHUNK = 1000
@@ -67,27 +73,39 @@ def tokens_get(*, tags: Iterable[str]) -> dict[str, str] | None:
 
 
 def tokens_get_with(
-    *, tags: Iterable[str], keys: Iterable[str]
-) -> tuple[dict[str, str] | None, dict[str, object]]:
+    *, tags: Iterable[str], keys: Iterable[str], counters: dict[str, int] | None = None
+) -> tuple[dict[str, str] | None, dict[str, object], dict[str, int]]:
     """The tags' tokens and the entries under ``keys``, read in one round trip (one ``MGET``).
 
     What a warm response-cache hit costs: the tokens say whether the entry found is still
     valid. When a tag has no token yet (first use, eviction) the tokens are made as
-    ``tokens_get`` makes them and no entry is returned. ``(None, {})`` when Redis is
+    ``tokens_get`` makes them and no entry is returned. ``(None, {}, {})`` when Redis is
     unavailable.
+
+    ``counters`` (``{key: seconds to keep it}``, a rate limit's windows) are added one to in
+    the same round trip where the store shares the default alias's keys; their new values
+    come back as the third item (empty when they were not counted here).
     """
     tags, keys = list(tags), list(keys)
     if not tokens_pending_flush():
-        return None, {}
+        return None, {}, {}
     cache = store_cache()
     token_keys = {_token_key(t): t for t in tags}
-    found = store_call(lambda: cache.get_many([*token_keys, *keys]))
-    if found is UNAVAILABLE:
-        return None, {}
+    read = [*token_keys, *keys]
+    counts: dict[str, int] = {}
+    if counters and store_counts_shared():
+        result = store_call(lambda: store_get_many_counting(keys=read, counters=counters))
+        if result is UNAVAILABLE:
+            return None, {}, {}
+        found, counts = result
+    else:
+        found = store_call(lambda: cache.get_many(read))
+        if found is UNAVAILABLE:
+            return None, {}, {}
     if any(k not in found for k in token_keys):
-        return tokens_get(tags=tags), {}
+        return tokens_get(tags=tags), {}, counts
     tokens = {tag: found[k] for k, tag in token_keys.items()}
-    return tokens, {k: found[k] for k in keys if k in found}
+    return tokens, {k: found[k] for k in keys if k in found}, counts
 
 
 def tokens_made_after(*, tokens: dict[str, str], at: float) -> bool:

@@ -19,6 +19,10 @@ Both key on ``serving.client_ip.client_ip_from_request``, never on DRF's own
 cookies. DRF stores each bucket in Django's default cache; django-redis ignores Redis
 errors there, so a Redis outage lets requests through instead of failing them.
 
+A response-cache lookup (``api.caching``) adds one to the request's counters in the Redis
+round trip it makes anyway (``request_rate_counters``, ``request_counts_record``); the
+throttles then read those counts instead of counting again.
+
 https://www.django-rest-framework.org/api-guide/throttling/
 """
 
@@ -53,23 +57,37 @@ class ClientIPRateThrottle(SimpleRateThrottle):
         """The counter of the window ``self.now`` falls in, e.g. ``throttle_api_1.2.3.4:4711``."""
         return f"{key}:{int(self.now // self.duration)}"
 
-    def allow_request(self, request, view):
+    def counter(self, request, view=None) -> tuple[str, int] | None:
+        """``(key, seconds to keep it)`` of the window counter this request adds one to;
+        None when this throttle does not limit it."""
         if self.rate is None:
-            return True
+            return None
         key = self.get_cache_key(request, view)
         if key is None:
-            return True
+            return None
         self.now = self.timer()
-        counter = self.window_key(key)
-        try:
-            count = self.cache.incr(counter)
-        except ValueError:  # the window's first request (or its counter was evicted)
-            count = 1 if self.cache.add(counter, 1, timeout=self.duration + 1) else None
-            if count is None:  # another process started the window first
-                count = self.cache.incr(counter)
+        return self.window_key(key), int(self.duration) + 1
+
+    def allow_request(self, request, view):
+        counter = self.counter(request, view)
+        if counter is None:
+            return True
+        key, keep = counter
+        count = request_counted(request=request, key=key)
+        if count is None:
+            count = self.increment(key=key, keep=keep)
         if count is None:  # cache unreachable (ignored errors): let the request through
             return True
         return count <= self.num_requests
+
+    def increment(self, *, key: str, keep: int) -> int | None:
+        """Add one to a window's counter; its new value, None when the cache is unreachable."""
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # the window's first request (or its counter was evicted)
+            if self.cache.add(key, 1, timeout=keep):
+                return 1
+            return self.cache.incr(key)  # another process started the window first
 
     def wait(self):
         """Seconds until the current window ends."""
@@ -121,6 +139,35 @@ class ThrottleIdentityInvalid(APIException):
 def request_rate_limit_identity(*, request) -> str | None:
     """The identity another throttle counts this request under, if any."""
     return getattr(getattr(request, "_request", request), "rate_limit_identity", None)
+
+
+def request_rate_counters(*, request: HttpRequest) -> dict[str, int]:
+    """``{counter key: seconds to keep it}`` of every default throttle that limits this
+    request, so a caller that talks to the cache anyway (a response-cache lookup) can add
+    one to each in its own round trip and record the counts (``request_counts_record``);
+    the throttles then read those counts instead of counting again. Empty for a bad
+    identity: the throttle check that follows refuses it.
+    """
+    counters = {}
+    try:
+        for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
+            counter = throttle_class().counter(request)
+            if counter is not None:
+                counters[counter[0]] = counter[1]
+    except ThrottleIdentityInvalid:
+        return {}
+    return counters
+
+
+def request_counts_record(*, request: HttpRequest, counts: dict[str, int]) -> None:
+    """Counters already incremented for this request (``request_rate_counters``)."""
+    request.rate_limit_counts = counts
+
+
+def request_counted(*, request, key: str) -> int | None:
+    """The value a counter reached when this request was counted in advance, else None."""
+    counts = getattr(getattr(request, "_request", request), "rate_limit_counts", None)
+    return counts.get(key) if counts else None
 
 
 def throttled_message(*, wait: float | None) -> str:

@@ -88,10 +88,20 @@ def test_with_the_rate_limit_on_a_warm_hit_adds_only_its_counter(
     with django_assert_num_queries(0):
         warm = client.get(LISTING)
     assert warm["X-Cache"] == "hit"
-    # The per-IP counter lives in the default alias (Redis when REDIS_URL is set), checked
-    # once the hit is found; django-redis increments it with a script (EVAL).
-    expected = [["MGET"], ["EVAL"]] if _default_alias_is_redis() else [["MGET"]]
+    # The per-IP counter lives in the default alias. Where that is the same Redis as the
+    # response cache, the lookup adds one to it in its own round trip (one pipeline).
+    expected = [["MGET", "INCRBY", "EXPIRE"]] if _default_alias_is_redis() else [["MGET"]]
     assert round_trips.trips == expected
+
+
+def test_a_request_counted_with_the_lookup_is_not_counted_again(
+    client, posts, api_cache_on_redis, settings
+):
+    """Hits and misses alike add exactly one to the window's counter: the view's throttles
+    read the count the lookup made (or count themselves where it made none)."""
+    _rate_limit_set(settings, "5/min")
+    statuses = [client.get(LISTING).status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
 
 
 def test_an_entry_computed_under_replaced_tokens_is_not_a_hit(
