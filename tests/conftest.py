@@ -29,6 +29,9 @@ def pytest_configure(config):
       delete each other's keys. pytest-django gives each worker its own test database.
     - STATIC_ROOT names an existing, empty directory: without ``collectstatic`` WhiteNoise
       serves through the finders, and warns on every request about a missing root.
+    - Passwords set here are hashed with MD5, as Django's testing docs advise: the
+      production hasher (PBKDF2) is deliberately slow and is not what the tests test. It
+      stays listed, so hashes made by the servers and commands tests start still verify.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
@@ -39,6 +42,10 @@ def pytest_configure(config):
                 params["KEY_PREFIX"] = prefix
             with contextlib.suppress(AttributeError):
                 del caches[alias]  # a backend made before now kept the old prefix
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
     _serialized_rows_restored_onto_empty_tables()
     static_root = Path(tempfile.mkdtemp(prefix="blog-test-static-"))
     config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
@@ -103,6 +110,43 @@ def _serialized_rows_restored_onto_empty_tables() -> None:
 
     deserialize_db_from_string.content_types_first = True
     BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _renditions_encoded_once_per_input():
+    """Each rendition file is encoded once per test process for the same input.
+
+    Fixtures make the same images again and again (one colour, one size, one name), and
+    saving an image makes its ~20 renditions (``blog.images``): encoding them was most of
+    many tests' set-up. The encoder is deterministic, so the file made for the same
+    original bytes, filter and focal point is reused, byte for byte. Everything around the
+    encoding (which renditions exist, their rows and files, the queries) runs as it does
+    in production; servers and commands that tests start encode for real.
+    """
+    import hashlib
+    from io import BytesIO
+
+    from django.core.files import File
+    from wagtail.images.models import AbstractImage
+
+    generate = AbstractImage.generate_rendition_file
+    encoded: dict[tuple, tuple[bytes, str]] = {}
+
+    def generate_once(self, filter, *, source=None):
+        if not hasattr(source, "getvalue"):  # only the original's bytes in memory are keyed
+            return generate(self, filter, source=source)
+        original = hashlib.sha256(source.getvalue()).digest()
+        key = (original, self.file.name, filter.spec, filter.get_cache_key(self))
+        if key not in encoded:
+            made = generate(self, filter, source=source)
+            made.seek(0)
+            encoded[key] = (made.read(), made.name)
+        data, name = encoded[key]
+        return File(BytesIO(data), name=name)
+
+    AbstractImage.generate_rendition_file = generate_once
+    yield
+    AbstractImage.generate_rendition_file = generate
 
 
 @pytest.fixture(scope="session")

@@ -23,13 +23,6 @@ from tests.paths import REPO
 from tests.servers import database_copy
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Sign-in tests hash many passwords; the production hasher (PBKDF2, deliberately
-    slow) is not what they test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(db):
     return get_user_model().objects.create_superuser(
