@@ -34,8 +34,8 @@ test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL a
 test-quick: install ## The suite without the slow integration tests
 	$(PYTEST) -m "not slow"
 
-test-coverage: install ## The whole suite with a line coverage report of cms/, blog/, api/
-	$(PYTEST) --cov=cms --cov=blog --cov=api --cov-report=term
+test-coverage: install ## The whole suite with a line coverage report of the product's packages
+	$(PYTEST) --cov=cms --cov=serving --cov=blog --cov=cachetags --cov=api --cov=propagation --cov-report=term
 
 lint: install
 	$(UV) run --locked ruff check .
