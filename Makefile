@@ -31,8 +31,12 @@ test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL a
 	@if command -v node >/dev/null; then $(MAKE) --no-print-directory contract-install axe-install; fi
 	$(PYTEST)
 
+# Without the servers and tools the quick suite is database work that keeps every core
+# busy: one worker per core beats four (2 cores, 2026-11-30: 2 min 58 s against 3 min 25 s).
+QUICK_WORKERS ?= auto
+
 test-quick: install ## The suite without the slow integration tests
-	$(PYTEST) -m "not slow"
+	$(UV) run --locked pytest -n $(QUICK_WORKERS) --dist loadfile -m "not slow"
 
 test-coverage: install ## The whole suite with a line coverage report of the product's packages
 	$(PYTEST) --cov=cms --cov=serving --cov=blog --cov=cachetags --cov=api --cov=propagation --cov-report=term

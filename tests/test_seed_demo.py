@@ -1,9 +1,13 @@
 """The demo-content command: deterministic, idempotent, extendable."""
 
+import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
 from blog.models import Author, BlogIndexPage, BlogPostPage, Category, HomePage
+
+# Each test seeds the demo blog (images, renditions, authors, posts) at least once.
+pytestmark = pytest.mark.slow
 
 
 def _titles():

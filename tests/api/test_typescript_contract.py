@@ -30,7 +30,11 @@ TSC_FLAGS = [
     "bundler",
 ]
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+# Each case runs the TypeScript compiler over the whole consumer.
+pytestmark = [
+    pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +111,6 @@ def test_a_required_field_going_optional_breaks_compilation(
     assert line in source[line_number - 1]
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",

@@ -22,6 +22,9 @@ from tests.chart.manifests import (
     values_missing_copies,
 )
 
+# Helm renders the whole chart for every values file and EKS version.
+pytestmark = pytest.mark.slow
+
 
 def _values_with_copies(values_file):
     values = values_load(values_file=values_file)

@@ -17,6 +17,7 @@ from tests.admin_forms import admin_post_form
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_seed_demo_publishes_every_page_through_a_revision():
     call_command("seed_demo", posts=4, seed=3)
 
@@ -35,6 +36,7 @@ def test_seed_demo_publishes_every_page_through_a_revision():
         assert actions == ["wagtail.create", "wagtail.publish"]
 
 
+@pytest.mark.slow
 def test_scheduling_an_update_to_a_seeded_post_keeps_it_live(client):
     call_command("seed_demo", posts=2, seed=3)
     post = BlogPostPage.objects.order_by("pk").first()

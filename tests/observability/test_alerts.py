@@ -60,6 +60,7 @@ def test_promtool_accepts_the_rules():
     assert f"SUCCESS: {rules} rules found" in result.stdout
 
 
+@pytest.mark.slow
 def test_promtool_unit_tests_pass():
     files = sorted(str(path) for path in ALERT_TESTS.glob("*.yaml"))
     assert files
