@@ -30,12 +30,14 @@ from api.selectors import (
 from api.views.public import PublicAPIMixin
 from blog.models import Author, Category
 
+# A taxonomy item's page on the frontend, in every form a frontend links it by.
+PUBLIC_ADDRESS_NAMES = ("url", "html_url", "html_path")
+
 
 def public_address_fields(*, prefix: str) -> list[APIField]:
-    """``url``, ``html_url`` and ``html_path``: a taxonomy item's page on the frontend."""
+    """The ``PUBLIC_ADDRESS_NAMES`` fields of a taxonomy item (``prefix``: its endpoint)."""
     return [
-        APIField(name, serializer=SnippetUrlField(prefix=prefix))
-        for name in ("url", "html_url", "html_path")
+        APIField(name, serializer=SnippetUrlField(prefix=prefix)) for name in PUBLIC_ADDRESS_NAMES
     ]
 
 
@@ -116,9 +118,7 @@ class AuthorsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "job_title",
         "avatar",
         "post_count",
-        "url",
-        "html_url",
-        "html_path",
+        *PUBLIC_ADDRESS_NAMES,
     ]
 
     def get_queryset(self):
@@ -151,9 +151,7 @@ class CategoriesViewSet(SnippetViewSetMixin, BaseAPIViewSet):
         "slug",
         "description",
         "post_count",
-        "url",
-        "html_url",
-        "html_path",
+        *PUBLIC_ADDRESS_NAMES,
     ]
 
     def get_queryset(self):
@@ -176,7 +174,7 @@ class TagsViewSet(SnippetViewSetMixin, BaseAPIViewSet):
     ]
     listing_default_fields = [
         *("id", "type", "detail_url", "name", "slug", "post_count"),
-        *("url", "html_url", "html_path"),
+        *PUBLIC_ADDRESS_NAMES,
     ]
 
     def get_queryset(self):
