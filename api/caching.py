@@ -276,8 +276,11 @@ class ApiCacheMiddleware:
             # One round trip: the tags' tokens and this URL's latest entry, which is a hit
             # when it was computed under exactly these tokens, and the request's rate-limit
             # counters, which the throttles then read instead of counting again.
+            # Where the store cannot count them, the throttles count as usual.
             generations, found, counts = tokens_get_with(
-                tags=tags, keys=[latest_key], counters=request_rate_counters(request=request)
+                tags=tags,
+                keys=[latest_key],
+                counters=lambda: request_rate_counters(request=request),
             )
             request_counts_record(request=request, counts=counts)
             latest = found.get(latest_key)

@@ -14,7 +14,7 @@ Pattern: https://docs.djangoproject.com/en/5.2/topics/cache/#cache-versioning
 import secrets
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cachetags.store import (
     UNAVAILABLE,
@@ -73,7 +73,10 @@ def tokens_get(*, tags: Iterable[str]) -> dict[str, str] | None:
 
 
 def tokens_get_with(
-    *, tags: Iterable[str], keys: Iterable[str], counters: dict[str, int] | None = None
+    *,
+    tags: Iterable[str],
+    keys: Iterable[str],
+    counters: Callable[[], dict[str, int]] | None = None,
 ) -> tuple[dict[str, str] | None, dict[str, object], dict[str, int]]:
     """The tags' tokens and the entries under ``keys``, read in one round trip (one ``MGET``).
 
@@ -82,9 +85,10 @@ def tokens_get_with(
     ``tokens_get`` makes them and no entry is returned. ``(None, {}, {})`` when Redis is
     unavailable.
 
-    ``counters`` (``{key: seconds to keep it}``, a rate limit's windows) are added one to in
-    the same round trip where the store shares the default alias's keys; their new values
-    come back as the third item (empty when they were not counted here).
+    ``counters`` returns counters of the default alias (``{key: seconds to keep it}``, a
+    rate limit's windows). Where the store shares that alias's keys it is called, and one is
+    added to each in the same round trip; their new values come back as the third item
+    (empty when they were not counted here, and then ``counters`` was not called).
     """
     tags, keys = list(tags), list(keys)
     if not tokens_pending_flush():
@@ -92,16 +96,14 @@ def tokens_get_with(
     cache = store_cache()
     token_keys = {_token_key(t): t for t in tags}
     read = [*token_keys, *keys]
-    counts: dict[str, int] = {}
-    if counters and store_counts_shared():
-        result = store_call(lambda: store_get_many_counting(keys=read, counters=counters))
-        if result is UNAVAILABLE:
-            return None, {}, {}
-        found, counts = result
+    counted = counters() if counters is not None and store_counts_shared() else None
+    if counted:
+        result = store_call(lambda: store_get_many_counting(keys=read, counters=counted))
     else:
-        found = store_call(lambda: cache.get_many(read))
-        if found is UNAVAILABLE:
-            return None, {}, {}
+        result = store_call(lambda: (cache.get_many(read), {}))
+    if result is UNAVAILABLE:
+        return None, {}, {}
+    found, counts = result
     if any(k not in found for k in token_keys):
         return tokens_get(tags=tags), {}, counts
     tokens = {tag: found[k] for k, tag in token_keys.items()}
