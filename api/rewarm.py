@@ -35,6 +35,7 @@ from django.core.handlers.wsgi import WSGIRequest
 
 from cachetags.store import UNAVAILABLE, store_cache, store_call
 from cachetags.tokens import tokens_get, tokens_made_after, tokens_replace
+from serving.request_id import request_context_kept
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,10 @@ def _render(handler: BaseHandler, *, host: str, url: str) -> int:
         REWARM_ENVIRON_KEY: True,
     }
     # get_response, not the WSGI handler's __call__: no request_started/finished signals,
-    # which would close the worker's database connection in the middle of its task.
-    response = handler.get_response(WSGIRequest(environ))
+    # which would close the worker's database connection in the middle of its task. So the
+    # render's request context is undone here, not by request_finished.
+    with request_context_kept():
+        response = handler.get_response(WSGIRequest(environ))
     return response.status_code
 
 

@@ -11,8 +11,10 @@ when tracing is on, wraps it so that the request span is already current here).
 https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 """
 
+import contextlib
 import re
 import uuid
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -71,6 +73,18 @@ def request_context_clear(**kwargs) -> None:
     the response, after that logging.
     """
     _current.set(None)
+
+
+@contextlib.contextmanager
+def request_context_kept() -> Iterator[None]:
+    """Serve a request in-process inside other work and give that work its own request
+    context back afterwards (``request_context_clear`` only runs on ``request_finished``,
+    which such a render does not send: ``api.rewarm``)."""
+    outer = _current.get()
+    try:
+        yield
+    finally:
+        _current.set(outer)
 
 
 class RequestIdMiddleware:

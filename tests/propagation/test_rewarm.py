@@ -91,3 +91,21 @@ def test_with_re_warming_off_the_first_reader_after_a_publish_misses(
         post.save_revision().publish()
     assert client.get(LISTING)["X-Cache"] == "miss"
     assert client.get(f"/api/v2/pages/{post.pk}/")["X-Cache"] == "miss"
+
+
+def test_re_warming_in_process_leaves_the_callers_request_context_as_it_was(
+    client, two_posts, committed
+):
+    """A re-warm render sends no ``request_finished`` (it would close the task's database
+    connection), so it must not leave its request id behind for the log lines of the work
+    that ran it: the task worker's next task, or the editor's own request."""
+    from serving.request_id import request_context_current
+
+    post, _ = two_posts
+    client.get(LISTING)
+    assert request_context_current() is None
+    post.title = "Logged under nobody else's id"
+    with committed():
+        post.save_revision().publish()
+    assert request_context_current() is None
+    assert client.get(LISTING)["X-Cache"] == "hit"  # re-warming ran, in this process
