@@ -16,7 +16,10 @@ from django.core.cache import caches
 
 from blog.demo_content import demo_site_ensure, wagtail_roots_ensure
 from blog.models import Author, Category
+from cachetags import store as cache_store
+from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
+from serving.redis_breaker import redis_breakers_reset
 from tests.caches import caches_empty
 from tests.factories import image_make, post_make
 
@@ -167,14 +170,25 @@ def django_db_modify_db_settings_xdist_suffix(request):
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
 
 
+def _caches_reachable() -> None:
+    """Close every circuit breaker of this process and forget pending token replacements:
+    a test that made Redis fail (or hang) leaves the breakers open for their cool-down, and
+    the next test in the same pytest-xdist worker would read nothing from the cache."""
+    cache_store.breaker.reset()
+    redis_breakers_reset()
+    tokens_pending_discard()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    _caches_reachable()
     caches_empty()
     # The table of blocked networks is empty at the start of every test; say so in the
     # cache, as a warm production cache would, so no request counts the lookup.
     blocked_networks_cache_prime(cidrs=())
     yield
     caches_empty()
+    _caches_reachable()
 
 
 @pytest.fixture(autouse=True)

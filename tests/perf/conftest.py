@@ -6,20 +6,7 @@ otherwise); a few tests point it at a dead or hung Redis on purpose.
 
 import pytest
 
-from cachetags import store, tokens
 from tests.perf.faults import HungServer
-
-
-@pytest.fixture(autouse=True)
-def _fresh_api_cache():
-    """Every test starts with a closed breaker and nothing pending (the root conftest
-    empties every cache alias; clearing one here again would flush the shared Redis
-    database after the root fixture primed it)."""
-    store.breaker.reset()
-    tokens.tokens_pending_discard()
-    yield
-    store.breaker.reset()
-    tokens.tokens_pending_discard()
 
 
 @pytest.fixture(autouse=True)

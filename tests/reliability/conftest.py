@@ -12,8 +12,6 @@ import time
 
 import pytest
 
-from serving.redis_breaker import redis_breakers_reset
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -59,13 +57,6 @@ def private_redis(tmp_path):
     server = PrivateRedis(tmp_path)
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _closed_breakers():
-    redis_breakers_reset()
-    yield
-    redis_breakers_reset()
 
 
 def redis_caches(*, url: str, timeout: float = 0.2) -> dict:
