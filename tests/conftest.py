@@ -21,8 +21,9 @@ from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
 from tests.caches import caches_empty
+from tests.databases import migrated_rows_restore
 from tests.factories import image_make, post_make
-from tests.servers import postgres_admin
+from tests.servers import postgres_admin, postgres_sessions_end
 
 
 def pytest_configure(config):
@@ -215,6 +216,18 @@ def django_db_modify_db_settings_xdist_suffix(request):
             test["TEMPLATE"] = workerinput["database_template"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, dropped at the end without the warning "database ...
+    is being accessed by other users": a server the worker's last test stopped may still
+    hold a session on its test database for a moment."""
+    yield
+    for database in settings.DATABASES.values():
+        test = database.get("TEST", {})
+        if database["ENGINE"].endswith("postgresql") and not test.get("MIRROR"):
+            postgres_sessions_end(name=database["NAME"])
+
+
 def _caches_reachable() -> None:
     """Close every circuit breaker of this process and forget pending token replacements:
     a test that made Redis fail (or hang) leaves the breakers open for their cool-down, and
@@ -238,20 +251,37 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _wagtail_roots(request):
-    """Put back what Wagtail's migrations create (locale, root page, root collection) for
-    a test that uses the database: a transactional test that ran earlier in this xdist
-    worker (another file) may have flushed them, where one process ran those last."""
+    """Every test that uses the database finds what the migrations created.
+
+    A transactional test ends with a flush that empties every table: the permissions and
+    groups Wagtail's migrations create, its root page, locale and collection. Django's
+    serialized rollback restores them only at the start of a test that asks for it, so a
+    plain test that runs after one in the same pytest-xdist worker (another file) found no
+    ``Moderators`` group. After a flush, the next plain test first puts the migrated rows
+    back, outside its transaction."""
+    global _database_flushed
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(
         marker and marker.kwargs.get("transaction")
     )
-    # Transactional tests restore the migrations' data themselves (serialized rollback,
-    # tests/observability/conftest.py); asking for their database here would reorder
-    # their teardown.
-    if transactional or (marker is None and "db" not in request.fixturenames):
+    if transactional:
+        # Asking for the database here would reorder the test's own teardown.
+        yield
+        _database_flushed = True
         return
+    if marker is None and "db" not in request.fixturenames:
+        yield
+        return
+    if _database_flushed:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            migrated_rows_restore()
+        _database_flushed = False
     request.getfixturevalue("db")
     wagtail_roots_ensure()
+    yield
+
+
+_database_flushed = False
 
 
 @pytest.fixture(autouse=True)

@@ -120,21 +120,27 @@ def postgres_admin(*, sql: str, params: tuple = ()) -> None:
         conn.close()
 
 
+def postgres_sessions_end(*, name: str) -> None:
+    """Close this process's connections and end every other session on database ``name``
+    (this xdist worker's own): the last sessions of a server or worker a test stopped can
+    outlive its process by a moment, and PostgreSQL refuses to copy or drop a database
+    while anyone is connected to it."""
+    connections.close_all()
+    postgres_admin(
+        sql="SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()",
+        params=(name,),
+    )
+
+
 def _template_copy(*, template: str, name: str, attempts: int = 5) -> None:
     """``CREATE DATABASE name TEMPLATE template``, which PostgreSQL refuses while any other
-    session is connected to the template: this process's own connections (every alias),
-    and the last sessions of a server or worker a previous test stopped, which can outlive
-    its process by a moment. The template is this xdist worker's own test database, so
-    ending those sessions touches nobody else."""
+    session is connected to the template (see ``postgres_sessions_end``). The template is
+    this xdist worker's own test database, so ending those sessions touches nobody else."""
     import psycopg2
 
     for attempt in range(attempts):
-        connections.close_all()
-        postgres_admin(
-            sql="SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            params=(template,),
-        )
+        postgres_sessions_end(name=template)
         try:
             postgres_admin(sql=f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             return

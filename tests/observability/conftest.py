@@ -1,9 +1,9 @@
 """Fixtures for the observability tests: a gunicorn serving the test database."""
 
 import pytest
-from django.db import connections
 
 from loadtests.servers import Server
+from tests.databases import migrated_rows_restore
 from tests.servers import app_server, live_database_url
 
 
@@ -17,10 +17,7 @@ def _initial_data_restored(django_db_setup, django_db_blocker):
     """
     yield
     with django_db_blocker.unblock():
-        for alias_connection in connections.all():
-            contents = getattr(alias_connection, "_test_serialized_contents", None)
-            if contents:
-                alias_connection.creation.deserialize_db_from_string(contents)
+        migrated_rows_restore()
 
 
 @pytest.fixture
