@@ -139,13 +139,16 @@ def render_context_build(
     visible_pages: QuerySet,
     from_database: bool = True,
     site_seo: Callable[[], "SiteSeo"] | None = None,
+    related_candidates: Callable[[list[int]], dict[int, list]] | None = None,
 ) -> RenderContext:
     """Preload what ``fields`` of ``pages`` render; attach loaded images to their pages.
 
     ``from_database=False`` is for drafts built in memory (preview): their authors, tags
     and categories live in the object itself and must not be replaced by stored rows.
     ``site_seo`` supplies the site's SEO settings when the caller keeps them (called only
-    when ``seo`` is rendered); by default they are read here.
+    when ``seo`` is rendered); by default they are read here. ``related_candidates``
+    gives each category's newest posts when the caller keeps them between responses
+    (``api.kept``).
     """
     context = RenderContext(site=site)
     posts = [page for page in pages if isinstance(page, BlogPostPage)]
@@ -183,7 +186,9 @@ def render_context_build(
                 refs.update(richtext_references(html=link.author.bio or ""))
 
     if "related_posts" in fields and posts:
-        related = posts_related(posts=posts, visible_pages=visible_pages)
+        related = posts_related(
+            posts=posts, visible_pages=visible_pages, candidates=related_candidates
+        )
         context.related = related.by_post
         refs.image_ids.update(related.featured_image_ids())
 
