@@ -1,4 +1,4 @@
-"""Related-post candidates kept between responses (``api.kept``): every change
+"""Images and related-post candidates kept between responses (``api.kept``): every change
 that alters them reaches the next response, byte for byte what the database alone gives."""
 
 import datetime
@@ -77,13 +77,59 @@ def test_a_kept_candidate_whose_expiry_passes_is_no_longer_suggested(
     assert _related_titles(client, first.pk) == []
 
 
+def test_an_image_edit_reaches_a_post_that_shows_the_kept_image(
+    client, make_post, image, committed, settings
+):
+    first = make_post(title="First", featured_image=image)
+    second = make_post(title="Second", featured_image=image)
+    client.get(_detail(first.pk))  # keeps the image
+    image.title = "A new title"
+    image.description = "A new alt text"
+    with committed():
+        image.save()
+    data = client.get(_detail(second.pk)).json()
+    assert data["featured_image"]["title"] == "A new title"
+    assert data["featured_image"]["alt"] == "A new alt text"
+    assert data["related_posts"][0]["featured_image"]["alt"] == "A new alt text"
+    for post in (first, second):
+        assert client.get(_detail(post.pk)).content == _fresh(client, settings, _detail(post.pk))
+
+
+def test_renditions_made_after_a_read_reach_the_kept_image(
+    client, make_post, image, committed, settings
+):
+    from blog.images import image_derivatives_generate
+
+    image.renditions.all().delete()
+    post = make_post(title="First", featured_image=image)
+    shown = client.get(_detail(post.pk)).json()["featured_image"]
+    assert len(shown["srcset"]) == 1  # the original, until its renditions are made
+    with committed():
+        image_derivatives_generate(image=image, notify=True)
+    data = client.get(_detail(post.pk)).json()
+    assert len(data["featured_image"]["srcset"]) > 1
+    assert client.get(_detail(post.pk)).content == _fresh(client, settings, _detail(post.pk))
+
+
+def test_a_deleted_image_is_no_longer_shown_from_the_cache(
+    client, make_post, image, committed, settings
+):
+    first = make_post(title="First", featured_image=image)
+    second = make_post(title="Second")
+    client.get(_detail(first.pk))
+    with committed():
+        image.delete()
+    assert client.get(_detail(second.pk)).json()["related_posts"][0]["featured_image"] is None
+    assert client.get(_detail(first.pk)).content == _fresh(client, settings, _detail(first.pk))
+
+
 def test_without_redis_the_kept_values_are_read_from_the_database(
-    client, make_post, settings, hung_server
+    client, make_post, image, settings, hung_server
 ):
     from tests.perf.faults import redis_cache_settings
 
-    first = make_post(title="First")
-    make_post(title="Second")
+    first = make_post(title="First", featured_image=image)
+    make_post(title="Second", featured_image=image)
     expected = _fresh(client, settings, _detail(first.pk))
     settings.CACHES = redis_cache_settings(port=hung_server.port, timeout=0.2)
     assert client.get(_detail(first.pk)).content == expected
