@@ -23,7 +23,8 @@ counts the set once per change instead of once per page.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -36,6 +37,9 @@ from cachetags.memo import memo_key, memo_many, memo_value
 from cachetags.tokens import tokens_get
 
 _RENDERER = JSONRenderer()
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 def _page_tags(pk: int) -> list[str]:
@@ -110,6 +114,23 @@ def listing_items(
     return [items[page.pk] for page in pages]
 
 
+def _request_tokens(*, request: HttpRequest, tags: Iterable[str]) -> dict[str, str] | None:
+    """The tokens of ``tags`` for this request: those its URL names were read with the
+    response-cache lookup, the others take one more round trip (kept for the request).
+    ``None`` when the cache is off or unavailable."""
+    generations = getattr(request, "api_cache_generations", None)
+    if not settings.API_CACHE_ENABLED or not generations:
+        return None
+    names = sorted(set(tags))
+    missing = [tag for tag in names if tag not in generations]
+    if missing:  # e.g. ``ep:pages`` on a detail
+        more = tokens_get(tags=missing)
+        if more is None:
+            return None
+        generations = request.api_cache_generations = {**generations, **more}
+    return {tag: generations[tag] for tag in names}
+
+
 def stored_with_tokens(
     *,
     request: HttpRequest,
@@ -126,23 +147,57 @@ def stored_with_tokens(
     tokens the value depends on (read from Redis when the request's URL does not name them);
     when Redis is unavailable, the value is computed.
     """
-    generations = getattr(request, "api_cache_generations", None)
-    if not settings.API_CACHE_ENABLED or not generations:
+    generations = getattr(request, "api_cache_generations", None) or {}
+    tokens = _request_tokens(request=request, tags=tags if tags is not None else generations)
+    if tokens is None:
         return compute()
-    names = sorted(tags if tags is not None else generations)
-    missing = [tag for tag in names if tag not in generations]
-    if missing:  # e.g. ``ep:pages`` on a detail: one more round trip, kept for the request
-        more = tokens_get(tags=missing)
-        if more is None:
-            return compute()
-        generations = request.api_cache_generations = {**generations, **more}
-    tokens = {tag: generations[tag] for tag in names}
     key = memo_key(name=name, parts=[request.get_host().lower(), *parts], tokens=tokens)
     return memo_value(
         key=key,
         compute=compute,
         may_store=lambda: not api_reading_from_replica() or api_replica_is_fresh(tokens=tokens),
     )
+
+
+def stored_many_with_tokens(
+    *,
+    request: HttpRequest,
+    name: str,
+    parts: Sequence[str],
+    tags: dict[K, Sequence[str]],
+    compute: Callable[[list[K]], dict[K, V]],
+) -> dict[K, V]:
+    """Several values at once, each kept in Redis under the tokens of its own ``tags[k]``
+    (``stored_with_tokens`` for many): one image per ``ep:images:<id>``, the candidates of
+    one category per ``ep:pages``.
+
+    The tokens this request has not read yet take one round trip, the values one more;
+    ``compute(missing)`` returns the values not found (a value for each), stored in one
+    round trip. When Redis is unavailable every value is computed.
+    """
+    if not tags:
+        return {}
+    tokens = _request_tokens(
+        request=request, tags={tag for names in tags.values() for tag in names}
+    )
+    if tokens is None:
+        return compute(list(tags))
+    host = request.get_host().lower()
+    keys = {
+        k: memo_key(
+            name=name,
+            parts=[host, *parts, str(k)],
+            tokens={tag: tokens[tag] for tag in tags[k]},
+        )
+        for k in tags
+    }
+
+    def may_store(computed: Iterable[K]) -> bool:
+        return not api_reading_from_replica() or api_replica_is_fresh(
+            tokens={tag: tokens[tag] for k in computed for tag in tags[k]}
+        )
+
+    return memo_many(keys=keys, compute=compute, may_store=may_store)
 
 
 def listing_query(*, request: HttpRequest) -> list[str]:

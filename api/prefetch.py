@@ -8,7 +8,7 @@ per kind; and the ancestors of every page (for breadcrumbs) in one query. Listin
 with every field therefore costs the same number of queries as listing one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -106,8 +106,26 @@ def ancestors_load(*, pages: list) -> dict[int, list]:
     return result
 
 
-def references_resolve(*, refs: References, visible_pages: QuerySet) -> Resolved:
-    """Load what ``refs`` names: one query per kind that is referenced at all."""
+def images_load(*, ids: Iterable[int]) -> dict[int, object]:
+    """Images with their placeholders and every rendition a read may show, in two queries."""
+    images = (
+        get_image_model()
+        .objects.filter(pk__in=list(ids))
+        .select_related("placeholder")
+        .prefetch_renditions(*PREFETCH_SPECS)
+    )
+    return {image.pk: image for image in images}
+
+
+ImagesLoader = Callable[[set[int]], dict[int, object]]
+CandidatesLoader = Callable[[list[int]], dict[int, list]]
+
+
+def references_resolve(
+    *, refs: References, visible_pages: QuerySet, images: ImagesLoader | None = None
+) -> Resolved:
+    """Load what ``refs`` names: one query per kind that is referenced at all. ``images``
+    loads images when the caller keeps them (``api.kept``); by default ``images_load``."""
     resolved = Resolved()
     if refs.page_ids:
         resolved.pages = {page.pk: page for page in visible_pages.filter(pk__in=refs.page_ids)}
@@ -115,13 +133,9 @@ def references_resolve(*, refs: References, visible_pages: QuerySet) -> Resolved
         documents = get_document_model().objects.filter(pk__in=refs.document_ids)
         resolved.documents = {document.pk: document for document in documents}
     if refs.image_ids:
-        images = (
-            get_image_model()
-            .objects.filter(pk__in=refs.image_ids)
-            .select_related("placeholder")
-            .prefetch_renditions(*PREFETCH_SPECS)
+        resolved.images = (
+            images(set(refs.image_ids)) if images is not None else images_load(ids=refs.image_ids)
         )
-        resolved.images = {image.pk: image for image in images}
     if refs.embed_urls:
         # Several rows may exist per URL (one per max_width); take the plain one first.
         for embed in Embed.objects.filter(url__in=refs.embed_urls).order_by(
@@ -139,13 +153,17 @@ def render_context_build(
     visible_pages: QuerySet,
     from_database: bool = True,
     site_seo: Callable[[], "SiteSeo"] | None = None,
+    images: ImagesLoader | None = None,
+    related_candidates: CandidatesLoader | None = None,
 ) -> RenderContext:
     """Preload what ``fields`` of ``pages`` render; attach loaded images to their pages.
 
     ``from_database=False`` is for drafts built in memory (preview): their authors, tags
     and categories live in the object itself and must not be replaced by stored rows.
     ``site_seo`` supplies the site's SEO settings when the caller keeps them (called only
-    when ``seo`` is rendered); by default they are read here.
+    when ``seo`` is rendered); by default they are read here. ``images`` and
+    ``related_candidates`` load images and each category's newest posts when the caller
+    keeps them between responses (``api.kept``).
     """
     context = RenderContext(site=site)
     posts = [page for page in pages if isinstance(page, BlogPostPage)]
@@ -183,11 +201,13 @@ def render_context_build(
                 refs.update(richtext_references(html=link.author.bio or ""))
 
     if "related_posts" in fields and posts:
-        related = posts_related(posts=posts, visible_pages=visible_pages)
+        related = posts_related(
+            posts=posts, visible_pages=visible_pages, candidates=related_candidates
+        )
         context.related = related.by_post
         refs.image_ids.update(related.featured_image_ids())
 
-    context.resolved = references_resolve(refs=refs, visible_pages=visible_pages)
+    context.resolved = references_resolve(refs=refs, visible_pages=visible_pages, images=images)
     images = context.resolved.images
     for suggestions in context.related.values():
         for suggested in suggestions:

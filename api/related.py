@@ -8,10 +8,12 @@ the picks, the newest posts of each category involved (a window function keeps t
 first few per category), and the suggested posts themselves.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from blog.models import BlogPostPage, RelatedPost
 
@@ -35,9 +37,81 @@ class RelatedPostsLoaded:
         }
 
 
-def posts_related(*, posts: list, visible_pages: QuerySet) -> RelatedPostsLoaded:
+# What a suggestion renders (``api.fields.related_post_representation``), and when it
+# stops being visible.
+SUGGESTION_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "publication_date",
+    "featured_image_id",
+    "intro",
+    "expire_at",
+)
+
+
+def related_candidates_load(
+    *, category_ids: list[int], visible_pages: QuerySet
+) -> dict[int, list[BlogPostPage]]:
+    """The newest visible posts of each category (``{category id: [post, ...]}``, newest
+    first, at most ``CANDIDATES_PER_CATEGORY``), in two queries: a window function keeps
+    the first few per category, then the posts themselves."""
+    newest: dict[int, list[int]] = {pk: [] for pk in category_ids}
+    if not category_ids:
+        return {}
+    through = BlogPostPage.categories.through
+    ranked = (
+        through.objects.filter(
+            category_id__in=category_ids, blogpostpage_id__in=visible_pages.values("pk")
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("category_id")],
+                order_by=[
+                    F("blogpostpage__publication_date").desc(nulls_last=True),
+                    F("blogpostpage_id").desc(),
+                ],
+            )
+        )
+        .filter(rank__lte=CANDIDATES_PER_CATEGORY)
+        .order_by("category_id", "rank")
+        .values_list("category_id", "blogpostpage_id")
+    )
+    for category_id, page_id in ranked:
+        newest[category_id].append(page_id)
+    wanted = {pk for ids in newest.values() for pk in ids}
+    loaded = _suggestions_load(ids=wanted, visible_pages=visible_pages)
+    return {
+        category_id: [loaded[pk] for pk in ids if pk in loaded]
+        for category_id, ids in newest.items()
+    }
+
+
+def _suggestions_load(*, ids: set[int], visible_pages: QuerySet) -> dict[int, BlogPostPage]:
+    if not ids:
+        return {}
+    return {
+        page.pk: page
+        for page in BlogPostPage.objects.filter(pk__in=ids)
+        .filter(pk__in=visible_pages.values("pk"))
+        .only(*SUGGESTION_FIELDS)
+    }
+
+
+def posts_related(
+    *,
+    posts: list,
+    visible_pages: QuerySet,
+    candidates: Callable[[list[int]], dict[int, list[BlogPostPage]]] | None = None,
+) -> RelatedPostsLoaded:
     """Each post's related posts (``{post id: [post, ...]}``); ``posts`` have their
-    categories prefetched."""
+    categories prefetched. ``candidates`` gives each category's newest visible posts when
+    the caller keeps them (``api.kept``); by default they are read here
+    (``related_candidates_load``)."""
     if not posts:
         return RelatedPostsLoaded(by_post={})
     post_ids = [post.pk for post in posts]
@@ -50,53 +124,25 @@ def posts_related(*, posts: list, visible_pages: QuerySet) -> RelatedPostsLoaded
         picked[post_id].append(page_id)
 
     categories = {post.pk: [c.pk for c in post.categories.all()] for post in posts}
-    category_ids = {pk for ids in categories.values() for pk in ids}
-    newest: dict[int, list[int]] = {pk: [] for pk in category_ids}
-    if category_ids:
-        through = BlogPostPage.categories.through
-        ranked = (
-            through.objects.filter(
-                category_id__in=category_ids, blogpostpage_id__in=visible_pages.values("pk")
-            )
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("category_id")],
-                    order_by=[
-                        F("blogpostpage__publication_date").desc(nulls_last=True),
-                        F("blogpostpage_id").desc(),
-                    ],
-                )
-            )
-            .filter(rank__lte=CANDIDATES_PER_CATEGORY)
-            .order_by("category_id", "rank")
-            .values_list("category_id", "blogpostpage_id")
-        )
-        for category_id, page_id in ranked:
-            newest[category_id].append(page_id)
-
-    wanted = {pk for ids in picked.values() for pk in ids}
-    wanted.update(pk for ids in newest.values() for pk in ids)
-    loaded = (
-        {
-            page.pk: page
-            for page in BlogPostPage.objects.filter(pk__in=wanted)
-            .filter(pk__in=visible_pages.values("pk"))
-            .only(
-                "id",
-                "title",
-                "slug",
-                "url_path",
-                "path",
-                "depth",
-                "publication_date",
-                "featured_image_id",
-                "intro",
-            )
-        }
-        if wanted
-        else {}
-    )
+    category_ids = sorted({pk for ids in categories.values() for pk in ids})
+    if candidates is None:
+        found = related_candidates_load(category_ids=category_ids, visible_pages=visible_pages)
+    else:
+        found = candidates(category_ids) if category_ids else {}
+    # Kept candidates were visible when they were read; one whose expiry has passed since
+    # (no save replaced their token yet) is hidden as a fresh read would hide it.
+    now = timezone.now()
+    newest: dict[int, list[int]] = {}
+    loaded: dict[int, BlogPostPage] = {}
+    for category_id in category_ids:
+        newest[category_id] = []
+        for page in found.get(category_id, []):
+            if page.expire_at is not None and page.expire_at <= now:
+                continue
+            newest[category_id].append(page.pk)
+            loaded.setdefault(page.pk, page)
+    picks = {pk for ids in picked.values() for pk in ids} - loaded.keys()
+    loaded.update(_suggestions_load(ids=picks, visible_pages=visible_pages))
 
     by_post = {}
     for post in posts:

@@ -33,6 +33,7 @@ from api.fields import (
     SeoField,
 )
 from api.fragments import fragment_signature, listing_items, listing_json, stored_with_tokens
+from api.kept import images_kept, related_candidates_kept
 from api.pagination import PageListingPagination
 from api.parameters import MAX_ID
 from api.prefetch import SiteSeo, render_context_build, site_seo_load
@@ -237,6 +238,19 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             tags=["all"],
         )
 
+    def kept_images(self, ids: set[int]) -> dict[int, object]:
+        """Images with their renditions, kept until they change (``api.kept``)."""
+        return images_kept(request=self.request, ids=ids)
+
+    def kept_related_candidates(self, category_ids: list[int]) -> dict[int, list]:
+        """Each category's newest posts, kept until a page changes (``api.kept``)."""
+        return related_candidates_kept(
+            request=self.request,
+            site=self.site,
+            visible_pages=self.public_pages,
+            category_ids=category_ids,
+        )
+
     @cached_property
     def public_pages(self):
         return pages_public(site=self.site, hidden=self.hidden_branches)
@@ -343,6 +357,8 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
                 fields=fields,
                 visible_pages=self.public_pages,
                 site_seo=lambda: self.site_seo,
+                images=self.kept_images,
+                related_candidates=self.kept_related_candidates,
             )
             return list(self.get_serializer(to_render, many=True).data)
 
@@ -374,5 +390,7 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
             visible_pages=self.public_pages,
             from_database=self.from_database,
             site_seo=lambda: self.site_seo,
+            images=self.kept_images,
+            related_candidates=self.kept_related_candidates,
         )
         return self.get_serializer(page).data

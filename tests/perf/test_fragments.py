@@ -31,34 +31,53 @@ def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_without_render
     assert again.content == first.content == _fresh(client, settings, LIST)
 
 
-def test_a_response_cache_miss_costs_eleven_queries(
+def test_a_response_cache_miss_costs_seven_queries(
     client, blog_index, make_post, image, django_assert_num_queries
 ):
-    """Another page of a listing already read: the site, the count, the hidden sections
-    and the SEO settings are kept; the posts on this page are new to the cache."""
+    """Another page of a listing already read: the site, the count, the hidden sections,
+    the SEO settings, the image and the category's newest posts are kept (``api.kept``);
+    the posts on this page are new to the cache."""
     for number in range(4):
         make_post(title=f"Post {number}", featured_image=image, tags=("python", f"t{number}"))
     client.get(f"{LIST}&limit=2&offset=0")
-    # ids, posts, authors, categories, tags, ancestors, images, renditions
-    # Eight, plus three for related_posts (picked, then sharing a category), whatever the
-    # page length.
-    with django_assert_num_queries(11):
+    # ids, posts, authors, categories, tags, ancestors, and the editors' picks for
+    # related_posts, whatever the page length.
+    with django_assert_num_queries(7):
         response = client.get(f"{LIST}&limit=2&offset=2")
     assert response["X-Cache"] == "miss"
     assert [item["title"] for item in response.json()["items"]] == ["Post 1", "Post 0"]
 
 
-def test_a_detail_miss_after_another_detail_costs_eleven_queries(
+def test_a_detail_miss_after_another_detail_costs_seven_queries(
     client, blog_index, make_post, image, django_assert_num_queries
 ):
+    """The image and the category's newest posts were kept by the first detail."""
     posts = [make_post(title=f"Post {n}", featured_image=image) for n in range(2)]
     client.get(f"/api/v2/pages/{posts[0].pk}/")
-    # page type, page, authors, categories, tags, ancestors, images, renditions
-    # Eight, plus three for related_posts.
-    with django_assert_num_queries(11):
+    # page type, page, authors, categories, tags, ancestors, related_posts' picks
+    with django_assert_num_queries(7):
         response = client.get(f"/api/v2/pages/{posts[1].pk}/")
     assert response["X-Cache"] == "miss"
     assert response.json()["title"] == "Post 1"
+
+
+def test_a_detail_miss_sharing_nothing_kept_costs_eleven_queries(
+    client, blog_index, make_post, image, django_assert_num_queries
+):
+    from blog.models import Category
+    from tests.factories import image_make
+
+    first = make_post(title="Post 0", featured_image=image)
+    other = image_make(title="Other", color=(9, 9, 9), image_format="JPEG", file_name="o.jpg")
+    second = make_post(
+        title="Post 1", featured_image=other, category=Category.objects.create(name="Other")
+    )
+    client.get(f"/api/v2/pages/{first.pk}/")
+    # the seven above, plus images and renditions, the category's newest posts and those
+    # posts (then kept)
+    with django_assert_num_queries(11):
+        response = client.get(f"/api/v2/pages/{second.pk}/")
+    assert response["X-Cache"] == "miss"
 
 
 def test_a_new_post_is_rendered_and_the_others_are_reused(
