@@ -32,3 +32,13 @@ def caches_empty() -> None:
 
 def _glob_escape(text: str) -> str:
     return "".join(f"[{char}]" if char in "*?[]\\" else char for char in text)
+
+
+def uncached_content(client, settings, url: str) -> bytes:
+    """``url`` rendered from the database alone: no stored response, listing item or kept
+    value is read or written (``settings`` is pytest-django's fixture)."""
+    settings.API_CACHE_ENABLED = False
+    try:
+        return client.get(url).content
+    finally:
+        settings.API_CACHE_ENABLED = True

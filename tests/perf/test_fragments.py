@@ -4,17 +4,9 @@ import pytest
 
 from api import caching
 from blog.models import Author
+from tests.caches import uncached_content
 
 LIST = "/api/v2/pages/?type=blog.BlogPostPage&fields=*"
-
-
-def _fresh(client, settings, url: str) -> bytes:
-    """The listing rendered from the database alone (no stored response or items)."""
-    settings.API_CACHE_ENABLED = False
-    try:
-        return client.get(url).content
-    finally:
-        settings.API_CACHE_ENABLED = True
 
 
 def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_without_rendering(
@@ -28,7 +20,7 @@ def test_a_listing_invalidated_by_a_publish_reads_unchanged_posts_without_render
     with django_assert_num_queries(5):
         again = client.get(LIST)
     assert again["X-Cache"] == "miss"
-    assert again.content == first.content == _fresh(client, settings, LIST)
+    assert again.content == first.content == uncached_content(client, settings, LIST)
 
 
 def test_a_response_cache_miss_costs_seven_queries(
@@ -89,7 +81,7 @@ def test_a_new_post_is_rendered_and_the_others_are_reused(
     listing = client.get(LIST)
     assert listing["X-Cache"] == "miss"
     assert listing.json()["items"][0]["title"] == "Fourth post"
-    assert listing.content == _fresh(client, settings, LIST)
+    assert listing.content == uncached_content(client, settings, LIST)
 
 
 def test_an_edited_post_is_never_served_from_its_old_item(client, posts, committed, settings):
@@ -102,7 +94,7 @@ def test_an_edited_post_is_never_served_from_its_old_item(client, posts, committ
     item = next(i for i in client.get(LIST).json()["items"] if i["id"] == post.pk)
     assert item["title"] == "Second post, revised"
     assert item["intro"] == "A new introduction."
-    assert client.get(LIST).content == _fresh(client, settings, LIST)
+    assert client.get(LIST).content == uncached_content(client, settings, LIST)
 
 
 def test_an_author_edit_reaches_every_listing_item_that_shows_the_author(
@@ -115,7 +107,7 @@ def test_an_author_edit_reaches_every_listing_item_that_shows_the_author(
         author.save()
     items = client.get(LIST).json()["items"]
     assert {a["name"] for item in items for a in item["authors"]} == {"Renamed Author"}
-    assert client.get(LIST).content == _fresh(client, settings, LIST)
+    assert client.get(LIST).content == uncached_content(client, settings, LIST)
 
 
 @pytest.mark.parametrize("fields", ["title", "authors(name)", "*"])
@@ -123,7 +115,7 @@ def test_each_field_selection_has_its_own_items(client, posts, settings, fields)
     client.get(f"{LIST}")
     caching.api_cache_tags_invalidate(tags=["ep:pages"])
     url = f"/api/v2/pages/?type=blog.BlogPostPage&fields={fields}"
-    assert client.get(url).content == _fresh(client, settings, url)
+    assert client.get(url).content == uncached_content(client, settings, url)
 
 
 def test_the_assembled_listing_is_byte_for_byte_what_drf_renders(client, posts):
@@ -148,7 +140,7 @@ def test_paging_through_a_search_ranks_the_matches_once(client, posts, settings)
         second = client.get(f"{search}&offset=1")
     assert second["X-Cache"] == "miss"
     assert not [q["sql"] for q in queries.captured_queries if "wagtailsearch" in q["sql"]]
-    assert second.content == _fresh(client, settings, f"{search}&offset=1")
+    assert second.content == uncached_content(client, settings, f"{search}&offset=1")
     assert second.json()["meta"]["total_count"] == 3
     assert second.json()["items"][0]["id"] != first["items"][0]["id"]
 
@@ -172,7 +164,7 @@ def test_another_site_over_the_same_pages_has_its_own_items(client, posts, setti
     caching.api_cache_tags_invalidate(tags=["ep:pages"])
     url = f"{LIST}&site=other.example"
     response = client.get(url)
-    assert response.content == _fresh(client, settings, url)
+    assert response.content == uncached_content(client, settings, url)
     assert response.content != client.get(LIST).content
 
 
@@ -193,7 +185,7 @@ def test_an_avatar_change_reaches_the_bylines_of_the_authors_posts(
     assert {a["avatar"]["title"] for item in items for a in item["authors"]} == {"A new portrait"}
     detail = client.get(f"/api/v2/pages/{posts[0].pk}/").json()
     assert detail["authors"][0]["avatar"]["title"] == "A new portrait"
-    assert client.get(LIST).content == _fresh(client, settings, LIST)
+    assert client.get(LIST).content == uncached_content(client, settings, LIST)
 
 
 def test_a_change_to_the_sites_default_social_image_reaches_every_seo_object(
@@ -214,7 +206,7 @@ def test_a_change_to_the_sites_default_social_image_reaches_every_seo_object(
     with committed():
         image.save()
     assert client.get(url)["X-Cache"] == "miss"  # the post shows the logo only through SEO
-    assert client.get(LIST).content == _fresh(client, settings, LIST)
+    assert client.get(LIST).content == uncached_content(client, settings, LIST)
 
 
 def test_a_search_with_more_matches_than_kept_pages_like_wagtail(
@@ -229,4 +221,4 @@ def test_a_search_with_more_matches_than_kept_pages_like_wagtail(
         response = client.get(url)
         assert response["X-Cache"] == "miss"
         assert response.json()["meta"]["total_count"] == 3
-        assert response.content == _fresh(client, settings, url)
+        assert response.content == uncached_content(client, settings, url)
