@@ -21,7 +21,7 @@ from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
 from tests.caches import caches_empty
-from tests.databases import migrated_rows_restore
+from tests.databases import database_flushed, migrated_rows_ensure
 from tests.factories import image_make, post_make
 from tests.servers import postgres_admin, postgres_sessions_end
 
@@ -251,15 +251,9 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _wagtail_roots(request):
-    """Every test that uses the database finds what the migrations created.
-
-    A transactional test ends with a flush that empties every table: the permissions and
-    groups Wagtail's migrations create, its root page, locale and collection. Django's
-    serialized rollback restores them only at the start of a test that asks for it, so a
-    plain test that runs after one in the same pytest-xdist worker (another file) found no
-    ``Moderators`` group. After a flush, the next plain test first puts the migrated rows
-    back, outside its transaction."""
-    global _database_flushed
+    """Every test that uses the database finds what the migrations created: after a
+    transactional test's flush, the next plain test restores them (``tests/databases.py``)
+    outside its own transaction."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(
         marker and marker.kwargs.get("transaction")
@@ -267,21 +261,16 @@ def _wagtail_roots(request):
     if transactional:
         # Asking for the database here would reorder the test's own teardown.
         yield
-        _database_flushed = True
+        database_flushed()
         return
     if marker is None and "db" not in request.fixturenames:
         yield
         return
-    if _database_flushed:
-        with request.getfixturevalue("django_db_blocker").unblock():
-            migrated_rows_restore()
-        _database_flushed = False
+    with request.getfixturevalue("django_db_blocker").unblock():
+        migrated_rows_ensure()
     request.getfixturevalue("db")
     wagtail_roots_ensure()
     yield
-
-
-_database_flushed = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,12 @@
 """Putting a test database back to the rows its migrations left, after a transactional
-test's flush emptied it."""
+test's flush emptied it.
+
+A transactional test ends with a flush that empties every table: the permissions and
+groups Wagtail's migrations create, its root page, locale and collection. Django's
+serialized rollback restores them only at the start of a test that asks for it, so a plain
+test that ran after one in the same pytest-xdist worker (another file) found no
+``Moderators`` group. The root conftest notes each flush (``database_flushed``); the next
+plain test, or module-wide data built once, first restores (``migrated_rows_ensure``)."""
 
 from django.apps import apps
 from django.core.management import call_command
@@ -33,3 +40,23 @@ def migrated_rows_restore() -> None:
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
+
+
+_flushed = False
+
+
+def database_flushed() -> None:
+    """A transactional test has ended: its flush emptied the tables."""
+    global _flushed
+    _flushed = True
+
+
+def migrated_rows_ensure() -> None:
+    """The migrated rows, restored if a flush emptied them since the last restore. Not
+    inside an open transaction (a module's data built once): PostgreSQL cannot empty
+    tables with pending deferred checks, and that module restored before opening it."""
+    global _flushed
+    if not _flushed or connections["default"].in_atomic_block:
+        return
+    migrated_rows_restore()
+    _flushed = False

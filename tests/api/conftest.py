@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from blog.models import Author, Category
+from tests.databases import migrated_rows_ensure
 from tests.factories import (
     blog_build,
     document_make,
@@ -57,6 +58,7 @@ def blog_dataset(django_db_setup, django_db_blocker, tmp_path_factory):
     """The module's blog, in a transaction rolled back after the module's last test."""
     media = tmp_path_factory.mktemp("blog-media")
     with django_db_blocker.unblock():
+        migrated_rows_ensure()
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
