@@ -114,14 +114,14 @@ def listing_items(
     return [items[page.pk] for page in pages]
 
 
-def _request_tokens(*, request: HttpRequest, tags: Iterable[str]) -> dict[str, str] | None:
-    """The tokens of ``tags`` for this request: those its URL names were read with the
-    response-cache lookup, the others take one more round trip (kept for the request).
-    ``None`` when the cache is off or unavailable."""
+def _request_tokens(*, request: HttpRequest, tags: Iterable[str] | None) -> dict[str, str] | None:
+    """The tokens of ``tags`` (``None``: those of the request's URL) for this request: those
+    its URL names were read with the response-cache lookup, the others take one more round
+    trip (kept for the request). ``None`` when the cache is off or unavailable."""
     generations = getattr(request, "api_cache_generations", None)
     if not settings.API_CACHE_ENABLED or not generations:
         return None
-    names = sorted(set(tags))
+    names = sorted(set(tags if tags is not None else generations))
     missing = [tag for tag in names if tag not in generations]
     if missing:  # e.g. ``ep:pages`` on a detail
         more = tokens_get(tags=missing)
@@ -147,8 +147,7 @@ def stored_with_tokens(
     tokens the value depends on (read from Redis when the request's URL does not name them);
     when Redis is unavailable, the value is computed.
     """
-    generations = getattr(request, "api_cache_generations", None) or {}
-    tokens = _request_tokens(request=request, tags=tags if tags is not None else generations)
+    tokens = _request_tokens(request=request, tags=tags)
     if tokens is None:
         return compute()
     key = memo_key(name=name, parts=[request.get_host().lower(), *parts], tokens=tokens)

@@ -59,9 +59,9 @@ def related_candidates_load(
     """The newest visible posts of each category (``{category id: [post, ...]}``, newest
     first, at most ``CANDIDATES_PER_CATEGORY``), in two queries: a window function keeps
     the first few per category, then the posts themselves."""
-    newest: dict[int, list[int]] = {pk: [] for pk in category_ids}
     if not category_ids:
         return {}
+    newest: dict[int, list[int]] = {pk: [] for pk in category_ids}
     through = BlogPostPage.categories.through
     ranked = (
         through.objects.filter(

@@ -250,7 +250,7 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _wagtail_roots(request):
+def _migrated_rows(request):
     """Every test that uses the database finds what the migrations created: after a
     transactional test's flush, the next plain test restores them (``tests/databases.py``)
     outside its own transaction."""
