@@ -5,12 +5,12 @@ replaced only once it has committed. That is what keeps reads exact: a reader th
 the new token also sees the committed rows (replacing earlier would let a reader store
 pre-commit data under the new token). A rolled-back change replaces nothing.
 
-- ``tags_changing`` is sent *inside* the transaction, with the tags and ``first``, the
-  tags of the objects the change itself touched (re-warmed first): a receiver that writes
-  rows (the outbox of ``propagation``) writes them in the same transaction, so a rollback
-  leaves nothing and a commit never loses them. The token replacement is registered
-  before the signal is sent, so a receiver's own after-commit work (the outbox without a
-  worker) runs once the tokens are replaced.
+- ``tags_changing`` is sent *inside* the transaction, with the tags, ``first`` (the
+  tags of the objects the change itself touched, re-warmed first) and ``changed_at``: a
+  receiver that writes rows (the outbox of ``propagation``) writes them in the same
+  transaction, so a rollback leaves nothing and a commit never loses them. The token
+  replacement is registered before the signal is sent, so a receiver's own after-commit
+  work (the outbox without a worker) runs once the tokens are replaced.
 - ``tags_invalidated`` is sent after the tokens were replaced, once the commit is done.
 """
 
@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from cachetags.tokens import tokens_replace
 
@@ -41,8 +42,12 @@ def tags_invalidate_after_commit(
         tokens_replace(tags=tags)
         tags_invalidated.send(sender=None, tags=tags)
 
+    # When the change happened, taken before the replacement is registered: outside a
+    # transaction ``on_commit`` runs at once, and re-warming waits for tokens made after
+    # the change (``api.rewarm``), which a later moment would make it wait for in vain.
+    changed_at = timezone.now()
     transaction.on_commit(invalidate, using=using)
-    tags_changing.send(sender=None, tags=tags, first=frozenset(first) & tags)
+    tags_changing.send(sender=None, tags=tags, first=frozenset(first) & tags, changed_at=changed_at)
 
 
 def tags_invalidate_now(*, tags: Iterable[str]) -> None:

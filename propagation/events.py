@@ -16,6 +16,7 @@ later publish of a live page), ``page.unpublished``, ``page.deleted``, ``page.mo
 """
 
 import uuid
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -35,12 +36,13 @@ from propagation.vocabulary import (
 )
 
 
-def event_new(*, event_type: str, data: dict) -> dict:
-    """The payload: ``{"id", "type", "timestamp", "data"}`` (the Standard Webhooks shape)."""
+def event_new(*, event_type: str, data: dict, timestamp: datetime | None = None) -> dict:
+    """The payload: ``{"id", "type", "timestamp", "data"}`` (the Standard Webhooks shape);
+    ``timestamp`` is when the change happened (now by default)."""
     return {
         "id": f"msg_{uuid.uuid4().hex}",
         "type": event_type,
-        "timestamp": timezone.now().isoformat(),
+        "timestamp": (timestamp or timezone.now()).isoformat(),
         "data": data,
     }
 
@@ -54,11 +56,11 @@ def tasks_are_transactional() -> bool:
     return isinstance(event_propagate.get_backend(), DatabaseBackend)
 
 
-def event_enqueue(*, event_type: str, data: dict) -> dict:
+def event_enqueue(*, event_type: str, data: dict, timestamp: datetime | None = None) -> dict:
     """Put one event in the outbox (see the module docstring for when it is written)."""
     from propagation.tasks import event_propagate
 
-    event = event_new(event_type=event_type, data=data)
+    event = event_new(event_type=event_type, data=data, timestamp=timestamp)
     if tasks_are_transactional():
         event_propagate.enqueue(event=event)
     else:
@@ -137,9 +139,20 @@ def snippet_deleted(sender, instance, **kwargs):
     )
 
 
-def tags_were_changed(sender, tags: frozenset[str], first: frozenset[str] = frozenset(), **kwargs):
+def tags_were_changed(
+    sender,
+    tags: frozenset[str],
+    first: frozenset[str] = frozenset(),
+    changed_at: datetime | None = None,
+    **kwargs,
+):
     # "first" steers the worker's re-warming; the delivered payload carries tags and paths.
-    event_enqueue(event_type=CACHE_INVALIDATED, data={"tags": sorted(tags), "first": sorted(first)})
+    # The event's time is the change's, before its tokens are replaced (cachetags.commit).
+    event_enqueue(
+        event_type=CACHE_INVALIDATED,
+        data={"tags": sorted(tags), "first": sorted(first)},
+        timestamp=changed_at,
+    )
 
 
 def event_receivers_connect() -> None:

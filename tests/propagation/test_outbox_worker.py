@@ -6,12 +6,14 @@ import os
 import signal
 import time
 import urllib.request
+from datetime import datetime
 
 import pytest
 from django.db import transaction
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from cachetags.tokens import tokens_get, tokens_made_after
 from propagation.models import WebhookDelivery
 
 from .conftest import endpoint_add
@@ -40,6 +42,25 @@ def test_an_event_is_written_in_the_changes_transaction_and_a_rollback_writes_no
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert "wagtail.tasks.update_reference_index_task" in paths
     assert receiver.received == []  # nothing is delivered from the editor's request
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_change_outside_a_transaction_is_dated_before_its_tokens_are_replaced(
+    database_tasks, author
+):
+    """Outside a transaction (a script, a shell, a plain save) the tokens are replaced as
+    soon as the change is registered. Its ``cache.invalidated`` event must still be dated
+    no later than they were made: re-warming renders once the tokens are newer than the
+    event and otherwise waits for them (``api.rewarm``)."""
+    DBTaskResult.objects.all().delete()  # what the fixtures' saves enqueued
+    author.save()  # autocommit: each statement commits at once
+    rows = DBTaskResult.objects.filter(task_path="propagation.tasks.event_propagate")
+    events = [row.args_kwargs["kwargs"]["event"] for row in rows]
+    [invalidated] = [event for event in events if event["type"] == "cache.invalidated"]
+    tokens = tokens_get(tags=invalidated["data"]["tags"])
+    assert tokens is not None
+    changed_at = datetime.fromisoformat(invalidated["timestamp"]).timestamp()
+    assert tokens_made_after(tokens=tokens, at=changed_at)
 
 
 @needs_postgres
