@@ -121,14 +121,17 @@ def _serialized_rows_restored_onto_empty_tables() -> None:
 def _renditions_encoded_once_per_input():
     """Each rendition file is encoded once per test process for the same input.
 
-    Fixtures make the same images again and again (one colour, one size, one name), and
-    saving an image makes its ~20 renditions (``blog.images``): encoding them was most of
-    many tests' set-up. The encoder is deterministic, so the file made for the same
-    original bytes, filter and focal point is reused, byte for byte. Everything around the
-    encoding (which renditions exist, their rows and files, the queries) runs as it does
-    in production; servers and commands that tests start encode for real.
+    Fixtures make the same images again and again (one colour, one size, under many
+    names), and saving an image makes its ~20 renditions (``blog.images``): encoding them
+    was most of many tests' set-up. The encoder is deterministic, so the file made for the
+    same original bytes, filter and focal point is reused, byte for byte, under the name
+    Wagtail gives it for this image (``<name, cut to fit>.<filter and format>``).
+    Everything around the encoding (which renditions exist, their rows and files, the
+    queries) runs as it does in production; servers and commands that tests start encode
+    for real.
     """
     import hashlib
+    import os
     from io import BytesIO
 
     from django.core.files import File
@@ -138,16 +141,22 @@ def _renditions_encoded_once_per_input():
     encoded: dict[tuple, tuple[bytes, str]] = {}
 
     def generate_once(self, filter, *, source=None):
-        if not hasattr(source, "getvalue"):  # only the original's bytes in memory are keyed
+        # Only the original's bytes in memory are keyed: Wagtail's ``create_renditions``
+        # passes them as a ``File`` around a ``BytesIO``.
+        in_memory = getattr(source, "file", source)
+        if not hasattr(in_memory, "getvalue"):
             return generate(self, filter, source=source)
-        original = hashlib.sha256(source.getvalue()).digest()
-        key = (original, self.file.name, filter.spec, filter.get_cache_key(self))
+        stem = os.path.splitext(os.path.basename(self.file.name))[0]
+        original = hashlib.sha256(in_memory.getvalue()).digest()
+        # A stem with a dot would blur where Wagtail's extension starts: key on the name.
+        named = self.file.name if "." in stem else ""
+        key = (original, named, filter.spec, filter.get_cache_key(self))
         if key not in encoded:
             made = generate(self, filter, source=source)
             made.seek(0)
-            encoded[key] = (made.read(), made.name)
-        data, name = encoded[key]
-        return File(BytesIO(data), name=name)
+            encoded[key] = (made.read(), made.name.split(".", 1)[1])
+        data, extension = encoded[key]
+        return File(BytesIO(data), name=f"{stem[: 59 - len(extension)]}.{extension}")
 
     AbstractImage.generate_rendition_file = generate_once
     yield
