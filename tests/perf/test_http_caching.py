@@ -108,7 +108,11 @@ def test_hashed_static_files_are_immutable_for_a_year(tmp_path, settings):
     )
     client = Client()
     hashed = client.get("/static/app.0123456789ab.css")
+    # File responses stream: reading them to the end, as a WSGI server does, sends
+    # request_finished, which ends the request's logging context (serving.request_id).
+    assert hashed.getvalue() == b"body{}"
     assert hashed.status_code == 200
     assert hashed["Cache-Control"] == "max-age=315360000, public, immutable"
     plain = client.get("/static/app.css")
+    assert plain.getvalue() == b"body{}"
     assert "immutable" not in plain["Cache-Control"]
