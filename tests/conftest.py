@@ -154,9 +154,12 @@ def _renditions_encoded_once_per_input():
         if key not in encoded:
             made = generate(self, filter, source=source)
             made.seek(0)
-            encoded[key] = (made.read(), made.name.split(".", 1)[1])
-        data, extension = encoded[key]
-        return File(BytesIO(data), name=f"{stem[: 59 - len(extension)]}.{extension}")
+            encoded[key] = (made.read(), made.name)
+        data, name = encoded[key]
+        if not named:  # the name Wagtail gives it for this image
+            extension = name.split(".", 1)[1]
+            name = f"{stem[: 59 - len(extension)]}.{extension}"
+        return File(BytesIO(data), name=name)
 
     AbstractImage.generate_rendition_file = generate_once
     yield
