@@ -37,8 +37,8 @@ def _glob_escape(text: str) -> str:
 def uncached_content(client, settings, url: str) -> bytes:
     """``url`` rendered from the database alone: no stored response, listing item or kept
     value is read or written (``settings`` is pytest-django's fixture)."""
-    settings.API_CACHE_ENABLED = False
+    enabled, settings.API_CACHE_ENABLED = settings.API_CACHE_ENABLED, False
     try:
         return client.get(url).content
     finally:
-        settings.API_CACHE_ENABLED = True
+        settings.API_CACHE_ENABLED = enabled
