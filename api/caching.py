@@ -42,7 +42,7 @@ from django.utils.http import parse_etags
 from api.rewarm import rewarm_record
 from api.routing import api_read_replica_available, api_read_replica_routing
 from cachetags.commit import tags_invalidate_now
-from cachetags.flight import flight_claim, flight_release, flight_wait
+from cachetags.flight import flight_get_or_claim, flight_release, flight_store, flight_wait
 from cachetags.memo import memo_key
 from cachetags.store import store_cache, store_call
 from cachetags.tokens import tokens_get_with, tokens_older_than
@@ -266,7 +266,6 @@ class ApiCacheMiddleware:
         from serving.throttling import request_counts_record, request_rate_counters
 
         endpoint, tags = api_cache_tags_for_path(path=request.path_info)
-        cache = store_cache()
         key = latest_key = None
         generations = None
         claimed = False
@@ -292,11 +291,13 @@ class ApiCacheMiddleware:
                 key = api_cache_key(
                     request=request, generations=generations, representation=representation
                 )
-                # Another process may have stored this key after a newer latest entry.
-                entry = store_call(lambda: cache.get(key))
-                if isinstance(entry, CachedResponse):
+                # Another process may have stored this key after a newer latest entry; if
+                # not, claim it (one round trip for both).
+                entry, claimed = flight_get_or_claim(
+                    key=key, found=lambda value: isinstance(value, CachedResponse)
+                )
+                if entry is not None:
                     return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
-                claimed = flight_claim(key=key)
                 if not claimed:
                     # Another request computes it: its stale copy now, or its fresh one soon.
                     if settings.API_CACHE_SERVE_STALE and isinstance(latest, CachedResponse):
@@ -316,9 +317,10 @@ class ApiCacheMiddleware:
                 key=key,
                 latest_key=latest_key,
                 generations=generations,
+                claimed=claimed,
             )
         finally:
-            if claimed:
+            if claimed and not getattr(request, "_api_cache_flight_done", False):
                 flight_release(key=key)
 
     def _hit(
@@ -340,7 +342,7 @@ class ApiCacheMiddleware:
         return self._hit_measured(request, response)
 
     def _compute(
-        self, request: HttpRequest, *, endpoint: str, tags, key, latest_key, generations
+        self, request: HttpRequest, *, endpoint: str, tags, key, latest_key, generations, claimed
     ) -> HttpResponse:
         cache = store_cache()
         use_replica = api_read_replica_available()
@@ -373,8 +375,13 @@ class ApiCacheMiddleware:
                 etag=etag,
                 tokens=tuple(sorted(generations.items())),
             )
-            # One round trip: the entry under its key, and as this URL's latest entry.
+            # One round trip: the entry under its key, as this URL's latest entry, and the
+            # claim given back.
             entries = {key: entry, latest_key: entry}
-            store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+            if claimed:
+                flight_store(key=key, entries=entries, timeout=settings.API_CACHE_TTL)
+                request._api_cache_flight_done = True
+            else:
+                store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
             rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
         return _not_modified(request=request, response=response)

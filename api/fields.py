@@ -18,7 +18,12 @@ from api.renditions import (
 )
 from api.richtext import richtext_expand
 from api.streamfield import body_representation, link_blocks_representation
-from blog.frontend import frontend_url, page_frontend_path, page_frontend_url
+from blog.frontend import (
+    frontend_url,
+    page_frontend_path,
+    page_frontend_url,
+    request_site_root_paths,
+)
 from blog.seo import page_seo
 
 
@@ -351,6 +356,9 @@ class ParentField(PageParentField):
     def to_representation(self, value):
         """Wagtail's ``{id, meta: {type, detail_url, html_url}, title}``, with ``html_url``
         on the frontend (Wagtail's points at this backend's host) and ``html_path``."""
+        paths = request_site_root_paths()
+        if paths is not None:  # Wagtail's own memo on the object: no second read
+            value._wagtail_cached_site_root_paths = paths
         data = super().to_representation(value)
         data["meta"]["html_url"] = page_frontend_url(page=value)
         data["meta"]["html_path"] = page_frontend_path(page=value)

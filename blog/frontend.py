@@ -52,13 +52,21 @@ class SiteRootPathsMiddleware:
             _request_root_paths.reset(token)
 
 
-def _site_root_paths(*, page) -> list:
+def request_site_root_paths() -> list | None:
+    """The request's one copy of Wagtail's site root paths (read on first use); ``None``
+    outside a request. Pages read theirs through it (``blog.models.SeoPage``), Wagtail's
+    URL methods included."""
     memo = _request_root_paths.get()
-    if memo is None:  # outside a request: Wagtail's own per-page memo
-        return page._get_site_root_paths()
+    if memo is None:
+        return None
     if "paths" not in memo:
         memo["paths"] = Site.get_site_root_paths()
     return memo["paths"]
+
+
+def _site_root_paths(*, page) -> list:
+    paths = request_site_root_paths()
+    return page._get_site_root_paths() if paths is None else paths
 
 
 def page_frontend_path(*, page) -> str:

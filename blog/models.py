@@ -36,6 +36,7 @@ from blog.frontend import (
     page_frontend_path,
     page_frontend_url,
     public_base_url,
+    request_site_root_paths,
 )
 from blog.inline_rows import InlinePanelIgnoringEmptyRows
 from blog.page_forms import BlogPageForm
@@ -131,6 +132,12 @@ class SeoPage(SeoMixin, Page):
             return super().get_preview_context(request, mode_name)
         finally:
             self._seo_preview_rendering = False
+
+    def _get_site_root_paths(self, request=None):
+        """The request's one copy (``blog.frontend.request_site_root_paths``) rather than
+        Wagtail's per-page (or per-request-object) one: a response reads them once."""
+        paths = request_site_root_paths()
+        return super()._get_site_root_paths(request) if paths is None else paths
 
     def get_url_parts(self, request=None):
         """Wagtail's URL for this page (LIVE link, ``full_url``, cache purges) is its one

@@ -39,6 +39,71 @@ def flight_release(*, key: str) -> None:
     store_call(lambda: cache.delete(_claim_key(key)))
 
 
+def _pipelined_client(cache):
+    """django-redis's client, whose commands can go to one pipeline; ``None`` elsewhere."""
+    client = getattr(cache, "client", None)
+    return client if hasattr(client, "get_client") else None
+
+
+def flight_get_or_claim(*, key: str, found: Callable[[object], bool]) -> tuple[object | None, bool]:
+    """The entry under ``key`` when ``found(entry)``, else whether this caller claimed it
+    (``flight_claim``): ``(entry, False)`` or ``(None, claimed)``.
+
+    On Redis both go in one round trip (a pipeline of ``GET`` and ``SET NX``); a claim
+    made for an entry that was there after all is given back at once.
+    """
+    cache = store_cache()
+    client = _pipelined_client(cache)
+    if client is None:
+        entry = store_call(lambda: cache.get(key))
+        if found(entry):
+            return entry, False
+        return None, flight_claim(key=key)
+
+    def both() -> tuple[object | None, bool]:
+        pipeline = client.get_client(write=True).pipeline(transaction=False)
+        pipeline.get(client.make_key(key))
+        pipeline.set(
+            client.make_key(_claim_key(key)),
+            client.encode(1),
+            nx=True,
+            px=int(settings.API_CACHE_FLIGHT_TTL * 1000),
+        )
+        value, claimed = pipeline.execute()
+        return (None if value is None else client.decode(value)), bool(claimed)
+
+    result = store_call(both)
+    if result is UNAVAILABLE:
+        return None, True
+    entry, claimed = result
+    if found(entry):
+        if claimed:
+            flight_release(key=key)
+        return entry, False
+    return None, claimed
+
+
+def flight_store(*, key: str, entries: dict[str, object], timeout: float) -> bool:
+    """Store the claimed key's ``entries`` and give up the claim, in one round trip on Redis
+    (``MULTI``, the ``SET``s and the claim's ``DEL``, ``EXEC``); ``False`` when the cache
+    could not be written (the claim then expires by itself)."""
+    cache = store_cache()
+    client = _pipelined_client(cache)
+    if client is None:
+        stored = store_call(lambda: cache.set_many(entries, timeout=timeout))
+        flight_release(key=key)
+        return stored is not UNAVAILABLE
+
+    def write() -> None:
+        pipeline = client.get_client(write=True).pipeline()
+        for name, value in entries.items():
+            pipeline.set(client.make_key(name), client.encode(value), px=int(timeout * 1000))
+        pipeline.delete(client.make_key(_claim_key(key)))
+        pipeline.execute()
+
+    return store_call(write) is not UNAVAILABLE
+
+
 def flight_wait(*, key: str, found: Callable[[object], bool]) -> object | None:
     """The entry under ``key`` once another caller stored it, polling until
     ``API_CACHE_FLIGHT_WAIT`` seconds have passed or its claim is gone; ``None`` then."""

@@ -5,9 +5,20 @@ release (``API_CACHE_VERSION``) and the tokens of the tags the value depends on,
 valid exactly as long as those tokens. Used for listing counts, search rankings, hidden
 sections, site lookups and listing items (``api/fragments.py``), and by the response cache
 itself (``api/caching.py``). When the cache is unavailable the value is computed.
+
+A value's key names the tokens it was derived under, so what is stored under a key never
+changes: a change replaces the tokens, and readers compute new keys. That makes a copy in
+the process as exact as the one in Redis. Each process keeps the values it read or computed
+(``API_CACHE_LOCAL_MEMO_BYTES``, least recently used first out, pickled so every reader gets
+its own copy, as from Redis) and asks Redis only for the others: a cold response reads the
+site, its hidden sections, its SEO settings, images and related posts without a round trip
+each once another response in the process has read them.
 """
 
 import hashlib
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
@@ -29,6 +40,54 @@ def memo_key(*, name: str, parts: Sequence[str], tokens: dict[str, str]) -> str:
     return f"{name}:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+class LocalMemos:
+    """Pickled values by key, in this process, within a budget of bytes (LRU)."""
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            data = self._values.get(key)
+            if data is None:
+                return None
+            self._values.move_to_end(key)
+        return pickle.loads(data)  # noqa: S301  # nosec B301: bytes this process pickled (put)
+
+    def put(self, key: str, value: tuple) -> None:
+        budget = settings.API_CACHE_LOCAL_MEMO_BYTES
+        if budget <= 0 or not _local_memos_apply():
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > budget // 8:  # one value never crowds out the rest
+            return
+        with self._lock:
+            previous = self._values.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous)
+            self._values[key] = data
+            self._bytes += len(data)
+            while self._bytes > budget:
+                _, dropped = self._values.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._bytes = 0
+
+
+local_memos = LocalMemos()
+
+
+def _local_memos_apply() -> bool:
+    """Only in front of a store in another process (Redis): in front of the process's own
+    memory they would only keep a second copy."""
+    return hasattr(getattr(store_cache(), "client", None), "get_client")
+
+
 def memo_value(
     *,
     key: str,
@@ -39,13 +98,19 @@ def memo_value(
 
     Stored as a 1-tuple, so ``None`` and ``0`` are values too.
     """
+    local = local_memos.get(key)
+    if local is not None:
+        return local[0]
     cache = store_cache()
     found = store_call(lambda: cache.get(key))
     if isinstance(found, tuple):
+        local_memos.put(key, found)
         return found[0]
     value = compute()
     if found is not UNAVAILABLE and (may_store is None or may_store()):
-        store_call(lambda: cache.set(key, (value,), timeout=settings.API_CACHE_TTL))
+        stored = store_call(lambda: cache.set(key, (value,), timeout=settings.API_CACHE_TTL))
+        if stored is not UNAVAILABLE:
+            local_memos.put(key, (value,))
     return value
 
 
@@ -60,16 +125,30 @@ def memo_many(
     ``compute`` gets the names whose keys were not found, in the order given, and returns
     their values; they are stored in one round trip when ``may_store(names)`` allows.
     """
+    values: dict[K, V] = {}
+    for name, key in keys.items():
+        local = local_memos.get(key)
+        if local is not None:
+            values[name] = local[0]
+    unread = {name: key for name, key in keys.items() if name not in values}
+    if not unread:
+        return values
     cache = store_cache()
-    found = store_call(lambda: cache.get_many(list(keys.values())))
+    found = store_call(lambda: cache.get_many(list(unread.values())))
     if found is UNAVAILABLE:
-        return compute(list(keys))
-    values = {name: found[key] for name, key in keys.items() if key in found}
-    missing = [name for name in keys if name not in values]
+        return {**values, **compute(list(unread))}
+    for name, key in unread.items():
+        if key in found:
+            values[name] = found[key]
+            local_memos.put(key, (found[key],))
+    missing = [name for name in unread if name not in values]
     if missing:
         computed = compute(missing)
         values.update(computed)
         if may_store is None or may_store(computed):
             entries = {keys[name]: value for name, value in computed.items()}
-            store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+            stored = store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+            if stored is not UNAVAILABLE:
+                for name, value in computed.items():
+                    local_memos.put(keys[name], (value,))
     return values

@@ -410,6 +410,10 @@ API_CACHE_FLIGHT_WAIT = env.float("API_CACHE_FLIGHT_WAIT", default=2.0)
 # and a stale copy would not. On, a burst after a publish never waits, at that price.
 API_CACHE_SERVE_STALE = env.bool("API_CACHE_SERVE_STALE", default=False)
 API_CACHE_FLIGHT_TTL = env.int("API_CACHE_FLIGHT_TTL", default=10)
+# Bytes of derived values (sites, hidden sections, SEO settings, images, listing items) each
+# process keeps besides Redis (cachetags/memo.py); exact, as their keys name their tokens.
+# 0 turns the copy off.
+API_CACHE_LOCAL_MEMO_BYTES = env.int("API_CACHE_LOCAL_MEMO_BYTES", default=8 * 1024 * 1024)
 # Re-warming (api/rewarm.py): after a change, the worker renders the changed object's detail,
 # up to API_REWARM_DETAILS hot invalidated details in all and the API_REWARM_LISTINGS hottest
 # first pages of each invalidated listing, so the first reader after a publish gets a hit.

@@ -25,9 +25,13 @@ def cache_empty(*, alias: str = "default") -> None:
 
 def caches_empty() -> None:
     """Every alias: the API response cache and the per-process renditions cache too, so
-    no test sees another's entries (ids repeat across tests)."""
+    no test sees another's entries (ids repeat across tests), and the process's own copies
+    of derived values (``cachetags.memo.local_memos``)."""
+    from cachetags.memo import local_memos
+
     for alias in settings.CACHES:
         cache_empty(alias=alias)
+    local_memos.clear()
 
 
 def _glob_escape(text: str) -> str:

@@ -39,6 +39,7 @@ from api.parameters import MAX_ID
 from api.prefetch import SiteSeo, render_context_build, site_seo_load
 from api.selectors import pages_hidden_q, pages_hidden_roots, pages_public
 from api.views.public import PublicAPIMixin
+from blog.frontend import request_site_root_paths
 from blog.models import BlogIndexPage, BlogPostPage, HomePage
 
 POST_API_FIELDS = [
@@ -291,19 +292,23 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
         """The visible page as its own type, in two queries: its type, then its row.
 
         (``page.specific`` after a ``Page`` query is also two, plus one for its locale.)
+        The type is read by primary key alone; whether the page is visible is decided by
+        the second query, on the type's own rows, so the conditions are built once.
         """
         if not hasattr(self, "_cached_object"):
             pk = int(self.kwargs["pk"])
             if pk > MAX_ID:
                 raise Http404("not found")
-            content_type_id = (
-                self.get_base_queryset().filter(pk=pk).values_list("content_type", flat=True)
-            ).first()
+            content_type_id = next(
+                iter(Page.objects.filter(pk=pk).values_list("content_type", flat=True)), None
+            )
             if content_type_id is None:
                 raise Http404("not found")
             model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-            page = self.public_pages_of(model).select_related("locale").filter(pk=pk).first()
-            if page is None:  # unpublished between the two queries
+            page = next(
+                iter(self.public_pages_of(model).select_related("locale").filter(pk=pk)), None
+            )
+            if page is None:  # not visible, or unpublished between the two queries
                 raise Http404("not found")
             self._cached_object = page
         return self._cached_object
@@ -339,6 +344,9 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
+        # Wagtail's URL methods keep site root paths on the request object they are given;
+        # hand them the request's one copy (``blog.frontend``) instead of a second read.
+        self.request._request._wagtail_cached_site_root_paths = request_site_root_paths()
         context["render"] = getattr(self, "render_context", None)
         context["body_format"] = self.params.get("body_format", "html")
         self.get_serializer_class()  # sets ``nested_selection``

@@ -11,6 +11,8 @@ import pytest
 import redis.connection
 from django.core.cache import caches
 
+from cachetags.commit import tags_invalidate_now
+
 LISTING = "/api/v2/pages/?type=blog.BlogPostPage"
 
 
@@ -118,3 +120,32 @@ def test_an_entry_computed_under_replaced_tokens_is_not_a_hit(
     assert after.json()["title"] == "Renamed after it was cached"
     assert before.json()["title"] != after.json()["title"]
     assert client.get(f"/api/v2/pages/{first.pk}/")["X-Cache"] == "hit"
+
+
+def test_a_detail_recomputed_after_a_change_asks_redis_only_for_what_the_process_lacks(
+    client, posts, round_trips, without_rate_limit, settings
+):
+    """A miss after a change: the tokens and latest entry; the entry under its key and
+    the claim to compute it, together; the tokens of the tags the view reads besides
+    the URL's own (``ep:pages``; these posts show no image); Wagtail's site root paths,
+    once; the new
+    entry and the claim given back, together; the re-warming score. The site, its hidden
+    sections and SEO settings, the images and related posts come from the process
+    (``cachetags.memo.local_memos``)."""
+    settings.API_REWARM_ENABLED = False  # the read after the change computes it
+    detail = f"/api/v2/pages/{posts[0].pk}/"
+    client.get(detail)
+    tags_invalidate_now(tags=[f"ep:pages:{posts[0].pk}"])
+    round_trips.trips.clear()
+    response = client.get(detail)
+    assert response["X-Cache"] == "miss"
+    # Wagtail keeps the site root paths in the default alias: in Redis only where it is.
+    root_paths = [["GET"]] if _default_alias_is_redis() else []
+    assert round_trips.trips == [
+        ["MGET"],
+        ["GET", "SET"],
+        ["MGET"],
+        *root_paths,
+        ["MULTI", "SET", "PX", "SET", "PX", "DEL", "EXEC"],
+        ["ZINCRBY", "ZREMRANGEBYRANK"],
+    ]

@@ -53,3 +53,24 @@ def test_without_redis_every_request_computes_and_nothing_fails(client, posts):
         responses = [client.get(LISTING) for _ in range(3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert all(r["X-Cache"] == "miss" for r in responses)
+
+
+def test_looking_up_and_claiming_a_key_is_one_answer(api_cache_on_redis):
+    from cachetags.flight import flight_get_or_claim, flight_store
+    from cachetags.store import store_cache
+
+    cache = store_cache()
+    key = "resp:single-flight-test"
+    cache.delete_many([key, f"flight:{key}"])
+    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, True)
+    # Another request, while the first computes: neither the entry nor the claim.
+    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, False)
+    assert flight_store(key=key, entries={key: "fresh", "latest:x": "fresh"}, timeout=60)
+    assert cache.get_many([key, "latest:x", f"flight:{key}"]) == {
+        key: "fresh",
+        "latest:x": "fresh",
+    }  # stored, and the claim given back
+    # Found: served, and no claim is left behind.
+    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == ("fresh", False)
+    assert cache.get(f"flight:{key}") is None
+    cache.delete_many([key, "latest:x"])
