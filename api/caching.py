@@ -221,8 +221,9 @@ def _not_modified(*, request: HttpRequest, response: HttpResponse) -> HttpRespon
 class ApiCacheMiddleware:
     """Serves public API reads from Redis and sets HTTP caching headers.
 
-    Sits innermost (just before Prometheus' after-middleware), so request ids, security
-    headers and CORS still apply to cached responses.
+    Sits just inside CORS, so request ids, security headers, request metrics and CORS still
+    apply to cached responses, and a hit skips the session, authentication and messages
+    middleware a public read never uses (anything personal passes through to them).
     """
 
     PROMETHEUS_AFTER = "django_prometheus.middleware.PrometheusAfterMiddleware"

@@ -110,6 +110,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Public API reads from Redis: inside the request id, security headers, metrics and
+    # CORS, before the session, authentication and messages a public read never uses (a
+    # request with a session cookie or credentials passes through to them).
+    "api.caching.ApiCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,8 +127,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Innermost: an admin write (a publish and its audit entry) commits whole or not at all.
     "serving.admin_transactions.AdminAtomicWritesMiddleware",
-    # Innermost before the metrics: cached API answers skip the view but are still counted.
-    "api.caching.ApiCacheMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
