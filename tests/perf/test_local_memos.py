@@ -6,23 +6,13 @@ import pytest
 
 from cachetags.memo import local_memos, memo_key, memo_many, memo_value
 from cachetags.tokens import tokens_get, tokens_replace
-from tests.perf.test_round_trips import RoundTrips
+from tests.perf.redis_trips import round_trips_counted
 
 
 @pytest.fixture
 def trips(monkeypatch, api_cache_on_redis):
-    import redis.connection
-
-    counter = RoundTrips()
-    original = redis.connection.AbstractConnection.send_packed_command
-
-    def counted(self, command, check_health=True):
-        counter.record(command)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
     local_memos.clear()
-    yield counter
+    yield round_trips_counted(monkeypatch)
     local_memos.clear()
 
 

@@ -1,53 +1,21 @@
 """A warm hit costs one Redis round trip: the tags' tokens and the URL's latest entry come
 back from one ``MGET`` (``api.caching``, ``cachetags.tokens.tokens_get_with``).
 
-Round trips are counted exactly where redis-py writes to the socket: every command, or
-every pipeline, is one ``send_packed_command`` on a connection, followed by its replies.
+Round trips are counted where redis-py writes to the socket (``tests.perf.redis_trips``).
 """
 
-import threading
-
 import pytest
-import redis.connection
 from django.core.cache import caches
 
 from cachetags.commit import tags_invalidate_now
+from tests.perf.redis_trips import round_trips_counted
 
 LISTING = "/api/v2/pages/?type=blog.BlogPostPage"
 
 
-class RoundTrips:
-    """The commands this thread sent to Redis, one entry per round trip."""
-
-    def __init__(self) -> None:
-        self.trips: list[list[str]] = []
-        self.thread = threading.get_ident()
-
-    def record(self, packed) -> None:
-        if threading.get_ident() != self.thread:
-            return
-        chunks = packed if isinstance(packed, list | tuple) else [packed]
-        data = b"".join(bytes(c) for c in chunks)
-        # RESP: *<n>\r\n$<len>\r\n<NAME>\r\n... for each command of the trip.
-        names = []
-        for part in data.split(b"*")[1:]:
-            lines = part.split(b"\r\n")
-            if len(lines) > 2 and lines[1].startswith(b"$"):
-                names.append(lines[2].decode(errors="replace").upper())
-        self.trips.append(names)
-
-
 @pytest.fixture
 def round_trips(monkeypatch, api_cache_on_redis):
-    counter = RoundTrips()
-    original = redis.connection.AbstractConnection.send_packed_command
-
-    def counted(self, command, check_health=True):
-        counter.record(command)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
-    return counter
+    return round_trips_counted(monkeypatch)
 
 
 def _rate_limit_set(settings, rate: str | None) -> None:
