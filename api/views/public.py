@@ -17,6 +17,7 @@ from wagtail.models import Site
 from api.fragments import stored_with_tokens
 from api.pagination import ListingPagination
 from api.parameters import query_parse
+from api.serializer_classes import serializer_class_kept
 
 
 def site_for_request(*, request, params: dict) -> Site:
@@ -73,6 +74,17 @@ class PublicAPIMixin:
         operation = self.operation_id()
         # Without an operation (not served) DRF answers 405 after this.
         self.params = query_parse(query=request.GET, operation=operation) if operation else {}
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail's, built once per process for each selection (``api.serializer_classes``)."""
+        parent = super()
+        return serializer_class_kept(
+            key=(cls, id(router), model, fields_config, show_details, nested),
+            build=lambda: parent._get_serializer_class(
+                router, model, fields_config, show_details=show_details, nested=nested
+            ),
+        )
 
     def get_renderer_context(self):
         """Compact JSON. Wagtail forces ``indent=4``, which makes ``json.dumps`` fall back
