@@ -310,19 +310,15 @@ class ApiCacheMiddleware:
                     )
                     if fresh is not None:
                         return self._hit(request, fresh, endpoint=endpoint, tags=tags, state="hit")
-        try:
-            return self._compute(
-                request,
-                endpoint=endpoint,
-                tags=tags,
-                key=key,
-                latest_key=latest_key,
-                generations=generations,
-                claimed=claimed,
-            )
-        finally:
-            if claimed and not getattr(request, "_api_cache_flight_done", False):
-                flight_release(key=key)
+        return self._compute(
+            request,
+            endpoint=endpoint,
+            tags=tags,
+            key=key,
+            latest_key=latest_key,
+            generations=generations,
+            claimed=claimed,
+        )
 
     def _hit(
         self, request: HttpRequest, entry: "CachedResponse", *, endpoint: str, tags, state: str
@@ -345,44 +341,51 @@ class ApiCacheMiddleware:
     def _compute(
         self, request: HttpRequest, *, endpoint: str, tags, key, latest_key, generations, claimed
     ) -> HttpResponse:
-        cache = store_cache()
-        use_replica = api_read_replica_available()
-        if use_replica:
-            with api_read_replica_routing():
-                response = self.get_response(request)
-        else:
-            response = self.get_response(request)
-        api_cache_miss_record(endpoint=endpoint if response.status_code != 404 else "other")
-        session = getattr(request, "session", None)
-        if session is not None and not session.modified:
-            # DRF's session authentication reads the (empty: no cookie was sent) session;
-            # that must not make SessionMiddleware add `Vary: Cookie` to a public answer.
-            session.accessed = False
-        if not _response_is_cacheable(response):
-            if response.status_code >= 400 and not response.has_header("Cache-Control"):
-                patch_cache_control(response, no_store=True)
-            return response
-        etag = response.get("ETag") or response_etag(content=response.content)
-        response["ETag"] = etag
-        response["X-Cache"] = "miss"
-        response_mark_public(response=response)
-        response_tag(response=response, tags=tags)
-        if key is not None and (not use_replica or api_replica_is_fresh(tokens=generations)):
-            entry = CachedResponse(
-                status=response.status_code,
-                content=response.content,
-                content_type=response.get("Content-Type", "application/json"),
-                location=response.get("Location", ""),
-                etag=etag,
-                tokens=tuple(sorted(generations.items())),
-            )
-            # One round trip: the entry under its key, as this URL's latest entry, and the
-            # claim given back.
-            entries = {key: entry, latest_key: entry}
-            if claimed:
-                flight_store(key=key, entries=entries, timeout=settings.API_CACHE_TTL)
-                request._api_cache_flight_done = True
+        """The view's response, stored when cacheable. A claim (``claimed``) is given back
+        with the write, or on its own when nothing is written."""
+        released = False
+        try:
+            cache = store_cache()
+            use_replica = api_read_replica_available()
+            if use_replica:
+                with api_read_replica_routing():
+                    response = self.get_response(request)
             else:
-                store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
-            rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
-        return _not_modified(request=request, response=response)
+                response = self.get_response(request)
+            api_cache_miss_record(endpoint=endpoint if response.status_code != 404 else "other")
+            session = getattr(request, "session", None)
+            if session is not None and not session.modified:
+                # DRF's session authentication reads the (empty: no cookie was sent) session;
+                # that must not make SessionMiddleware add `Vary: Cookie` to a public answer.
+                session.accessed = False
+            if not _response_is_cacheable(response):
+                if response.status_code >= 400 and not response.has_header("Cache-Control"):
+                    patch_cache_control(response, no_store=True)
+                return response
+            etag = response.get("ETag") or response_etag(content=response.content)
+            response["ETag"] = etag
+            response["X-Cache"] = "miss"
+            response_mark_public(response=response)
+            response_tag(response=response, tags=tags)
+            if key is not None and (not use_replica or api_replica_is_fresh(tokens=generations)):
+                entry = CachedResponse(
+                    status=response.status_code,
+                    content=response.content,
+                    content_type=response.get("Content-Type", "application/json"),
+                    location=response.get("Location", ""),
+                    etag=etag,
+                    tokens=tuple(sorted(generations.items())),
+                )
+                # One round trip: the entry under its key, as this URL's latest entry, and the
+                # claim given back.
+                entries = {key: entry, latest_key: entry}
+                if claimed:
+                    flight_store(key=key, entries=entries, timeout=settings.API_CACHE_TTL)
+                    released = True
+                else:
+                    store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+                rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
+            return _not_modified(request=request, response=response)
+        finally:
+            if claimed and not released:  # nothing was written: an error, a private answer
+                flight_release(key=key)

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 
-from cachetags.store import UNAVAILABLE, store_cache, store_call
+from cachetags.store import UNAVAILABLE, store_cache, store_call, store_redis_client
 from cachetags.tokens import tokens_get, tokens_made_after, tokens_replace
 from serving.request_id import request_context_kept
 
@@ -70,8 +70,8 @@ def rewarm_record(*, request, endpoint: str, query: str) -> None:
         return
     member = f"{request.get_host().lower()} {request.path_info}" + (f"?{query}" if query else "")
     cache = store_cache()
-    client = getattr(cache, "client", None)
-    if client is not None and hasattr(client, "get_client"):
+    client = store_redis_client()
+    if client is not None:
         key = cache.make_key(_hot_key(endpoint))
 
         def record() -> None:
@@ -92,8 +92,8 @@ def rewarm_record(*, request, endpoint: str, query: str) -> None:
 def rewarm_hot(*, endpoint: str) -> list[tuple[str, str]]:
     """The endpoint's hot URLs, hottest first, as ``(host, path?query)``."""
     cache = store_cache()
-    client = getattr(cache, "client", None)
-    if client is not None and hasattr(client, "get_client"):
+    client = store_redis_client()
+    if client is not None:
         key = cache.make_key(_hot_key(endpoint))
         found = store_call(lambda: client.get_client(write=False).zrevrange(key, 0, -1))
         members = [] if found is UNAVAILABLE else [m.decode() for m in found]

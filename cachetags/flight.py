@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from cachetags.store import UNAVAILABLE, store_cache, store_call
+from cachetags.store import UNAVAILABLE, store_cache, store_call, store_redis_client
 
 POLL_SECONDS = 0.02
 
@@ -39,12 +39,6 @@ def flight_release(*, key: str) -> None:
     store_call(lambda: cache.delete(_claim_key(key)))
 
 
-def _pipelined_client(cache):
-    """django-redis's client, whose commands can go to one pipeline; ``None`` elsewhere."""
-    client = getattr(cache, "client", None)
-    return client if hasattr(client, "get_client") else None
-
-
 def flight_get_or_claim(*, key: str, found: Callable[[object], bool]) -> tuple[object | None, bool]:
     """The entry under ``key`` when ``found(entry)``, else whether this caller claimed it
     (``flight_claim``): ``(entry, False)`` or ``(None, claimed)``.
@@ -53,7 +47,7 @@ def flight_get_or_claim(*, key: str, found: Callable[[object], bool]) -> tuple[o
     made for an entry that was there after all is given back at once.
     """
     cache = store_cache()
-    client = _pipelined_client(cache)
+    client = store_redis_client()
     if client is None:
         entry = store_call(lambda: cache.get(key))
         if found(entry):
@@ -88,7 +82,7 @@ def flight_store(*, key: str, entries: dict[str, object], timeout: float) -> boo
     (``MULTI``, the ``SET``s and the claim's ``DEL``, ``EXEC``); ``False`` when the cache
     could not be written (the claim then expires by itself)."""
     cache = store_cache()
-    client = _pipelined_client(cache)
+    client = store_redis_client()
     if client is None:
         stored = store_call(lambda: cache.set_many(entries, timeout=timeout))
         flight_release(key=key)

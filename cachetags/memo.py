@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from django.conf import settings
 
-from cachetags.store import UNAVAILABLE, store_cache, store_call
+from cachetags.store import UNAVAILABLE, store_cache, store_call, store_redis_client
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -58,7 +58,9 @@ class LocalMemos:
 
     def put(self, key: str, value: tuple) -> None:
         budget = settings.API_CACHE_LOCAL_MEMO_BYTES
-        if budget <= 0 or not _local_memos_apply():
+        # Only in front of Redis: in front of the process's own memory (the embedded
+        # default) it would keep a second copy.
+        if budget <= 0 or store_redis_client() is None:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         if len(data) > budget // 8:  # one value never crowds out the rest
@@ -80,12 +82,6 @@ class LocalMemos:
 
 
 local_memos = LocalMemos()
-
-
-def _local_memos_apply() -> bool:
-    """Only in front of a store in another process (Redis): in front of the process's own
-    memory they would only keep a second copy."""
-    return hasattr(getattr(store_cache(), "client", None), "get_client")
 
 
 def memo_value(

@@ -65,11 +65,18 @@ def store_call(operation: Callable[[], object]) -> object:
     return result
 
 
+def store_redis_client():
+    """django-redis's client for the store, whose commands can share a pipeline; ``None``
+    when the store is not Redis (the embedded default's local memory)."""
+    client = getattr(store_cache(), "client", None)
+    return client if hasattr(client, "get_client") else None
+
+
 def store_counts_shared() -> bool:
     """Whether counters kept in the default alias (the rate limits' windows) can be counted
     through this store: both are the same Redis, under the same key prefix and version."""
     store, default = store_cache(), caches[DEFAULT_CACHE_ALIAS]
-    if not hasattr(getattr(store, "client", None), "get_client"):
+    if store_redis_client() is None:
         return False  # not django-redis: no pipeline to add them to
     return (
         getattr(default, "_server", None) == store._server

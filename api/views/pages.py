@@ -39,7 +39,6 @@ from api.parameters import MAX_ID
 from api.prefetch import SiteSeo, render_context_build, site_seo_load
 from api.selectors import pages_hidden_q, pages_hidden_roots, pages_public
 from api.views.public import PublicAPIMixin
-from blog.frontend import request_site_root_paths
 from blog.models import BlogIndexPage, BlogPostPage, HomePage
 
 POST_API_FIELDS = [
@@ -344,9 +343,6 @@ class PagesViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        # Wagtail's URL methods keep site root paths on the request object they are given;
-        # hand them the request's one copy (``blog.frontend``) instead of a second read.
-        self.request._request._wagtail_cached_site_root_paths = request_site_root_paths()
         context["render"] = getattr(self, "render_context", None)
         context["body_format"] = self.params.get("body_format", "html")
         self.get_serializer_class()  # sets ``nested_selection``
