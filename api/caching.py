@@ -27,6 +27,7 @@ The cache is never required to answer: the tagged store sits behind a circuit br
 """
 
 import contextlib
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -42,7 +43,9 @@ from django.utils.http import parse_etags
 from api.rewarm import rewarm_record
 from api.routing import api_read_replica_available, api_read_replica_routing
 from cachetags.commit import tags_invalidate_now
+from cachetags.epoch import EPOCH_KEY, epoch_current
 from cachetags.flight import flight_get_or_claim, flight_release, flight_store, flight_wait
+from cachetags.local import LocalCopies
 from cachetags.memo import memo_key
 from cachetags.store import store_cache, store_call
 from cachetags.tokens import tokens_get_with, tokens_older_than
@@ -141,6 +144,9 @@ class CachedResponse:
     # The tokens it was computed under, sorted (an entry stored before they were kept has
     # none, and is never taken for a hit from the latest key).
     tokens: tuple[tuple[str, str], ...] = ()
+    # The change epoch it was computed under (``cachetags.epoch``); empty when unknown, and
+    # then a kept copy of it never answers.
+    epoch: str = ""
 
     def computed_under(self, tokens: dict[str, str]) -> bool:
         return bool(self.tokens) and self.tokens == tuple(sorted(tokens.items()))
@@ -151,6 +157,18 @@ class CachedResponse:
             response["Location"] = self.location
         response["ETag"] = self.etag
         return response
+
+
+def _response_size(entry: CachedResponse) -> int:
+    return len(entry.content)
+
+
+# Each URL's latest response, kept in the process besides Redis: after Redis lost its
+# entries (a flush, a restart, an eviction) it answers, without running the view, when
+# no change has committed since it was computed (its epoch is still the current one).
+local_responses: LocalCopies[CachedResponse] = LocalCopies(
+    budget=lambda: settings.API_CACHE_LOCAL_RESPONSE_BYTES, size=_response_size
+)
 
 
 def response_etag(*, content: bytes) -> str:
@@ -270,24 +288,27 @@ class ApiCacheMiddleware:
         key = latest_key = None
         generations = None
         claimed = False
+        epoch = None
         if settings.API_CACHE_ENABLED:
             representation = _representation(request=request)
             latest_key = api_cache_latest_key(request=request, representation=representation)
-            # One round trip: the tags' tokens and this URL's latest entry, which is a hit
-            # when it was computed under exactly these tokens, and the request's rate-limit
-            # counters, which the throttles then read instead of counting again.
-            # Where the store cannot count them, the throttles count as usual.
+            # One round trip: the tags' tokens, the change epoch and this URL's latest entry,
+            # which is a hit when it was computed under exactly these tokens, and the
+            # request's rate-limit counters, which the throttles then read instead of
+            # counting again. Where the store cannot count them, the throttles count as usual.
             generations, found, counts = tokens_get_with(
                 tags=tags,
-                keys=[latest_key],
+                keys=[latest_key, EPOCH_KEY],
                 counters=lambda: request_rate_counters(request=request),
             )
             request_counts_record(request=request, counts=counts)
             latest = found.get(latest_key)
+            epoch = found.get(EPOCH_KEY)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
                 if isinstance(latest, CachedResponse) and latest.computed_under(generations):
+                    local_responses.put(latest_key, latest)
                     return self._hit(request, latest, endpoint=endpoint, tags=tags, state="hit")
                 key = api_cache_key(
                     request=request, generations=generations, representation=representation
@@ -298,7 +319,21 @@ class ApiCacheMiddleware:
                     key=key, found=lambda value: isinstance(value, CachedResponse)
                 )
                 if entry is not None:
+                    local_responses.put(latest_key, entry)
                     return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
+                kept = local_responses.get(latest_key) if latest is None else None
+                if kept is not None and kept.epoch:
+                    # Redis lost this URL (a flush, an eviction): the process's own copy
+                    # answers when no change committed since it was computed, and the
+                    # claimant stores it back for the other processes.
+                    epoch = epoch_current(seen=epoch) or ""
+                    if kept.epoch == epoch:
+                        if claimed:
+                            self._restore(
+                                request, kept, endpoint=endpoint, key=key,
+                                latest_key=latest_key, generations=generations,
+                            )  # fmt: skip
+                        return self._hit(request, kept, endpoint=endpoint, tags=tags, state="hit")
                 if not claimed:
                     # Another request computes it: its stale copy now, or its fresh one soon.
                     if settings.API_CACHE_SERVE_STALE and isinstance(latest, CachedResponse):
@@ -310,6 +345,10 @@ class ApiCacheMiddleware:
                     )
                     if fresh is not None:
                         return self._hit(request, fresh, endpoint=endpoint, tags=tags, state="hit")
+                if not isinstance(epoch, str) and local_responses.active():
+                    # Redis lost the epoch too: label what is computed now with the
+                    # database's, read before the view reads anything (and published).
+                    epoch = epoch_current(seen=epoch) or ""
         return self._compute(
             request,
             endpoint=endpoint,
@@ -318,7 +357,22 @@ class ApiCacheMiddleware:
             latest_key=latest_key,
             generations=generations,
             claimed=claimed,
+            epoch=epoch if isinstance(epoch, str) else "",
         )
+
+    def _restore(
+        self, request: HttpRequest, kept: "CachedResponse", *, endpoint, key, latest_key,
+        generations,
+    ) -> None:  # fmt: skip
+        """Store a kept response back in Redis under the current tokens (it is current: no
+        change committed since it was computed) and give the claim back, in one round trip;
+        counted for re-warming like a computed one."""
+        entry = dataclasses.replace(kept, tokens=tuple(sorted(generations.items())))
+        flight_store(
+            key=key, entries={key: entry, latest_key: entry}, timeout=settings.API_CACHE_TTL
+        )
+        local_responses.put(latest_key, entry)
+        rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
 
     def _hit(
         self, request: HttpRequest, entry: "CachedResponse", *, endpoint: str, tags, state: str
@@ -339,10 +393,20 @@ class ApiCacheMiddleware:
         return self._hit_measured(request, response)
 
     def _compute(
-        self, request: HttpRequest, *, endpoint: str, tags, key, latest_key, generations, claimed
+        self,
+        request: HttpRequest,
+        *,
+        endpoint: str,
+        tags,
+        key,
+        latest_key,
+        generations,
+        claimed,
+        epoch: str,
     ) -> HttpResponse:
-        """The view's response, stored when cacheable. A claim (``claimed``) is given back
-        with the write, or on its own when nothing is written."""
+        """The view's response, stored when cacheable, labelled with the change ``epoch``
+        read before the view ran. A claim (``claimed``) is given back with the write, or on
+        its own when nothing is written."""
         released = False
         try:
             cache = store_cache()
@@ -375,6 +439,7 @@ class ApiCacheMiddleware:
                     location=response.get("Location", ""),
                     etag=etag,
                     tokens=tuple(sorted(generations.items())),
+                    epoch=epoch,
                 )
                 # One round trip: the entry under its key, as this URL's latest entry, and the
                 # claim given back.
@@ -384,6 +449,7 @@ class ApiCacheMiddleware:
                     released = True
                 else:
                     store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
+                local_responses.put(latest_key, entry)
                 rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
             return _not_modified(request=request, response=response)
         finally:

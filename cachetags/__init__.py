@@ -11,6 +11,9 @@ exactly the tokens of the tags it affects.
 - ``cachetags.tokens``: one generation token per tag in Redis; replacing a token makes
   every entry keyed on the old one unreachable.
 - ``cachetags.memo``: values derived from tagged data, kept under the tags' tokens.
+- ``cachetags.epoch``: the change epoch, replaced in every change's transaction; it says
+  whether a copy a process kept is current after Redis lost the tokens.
+- ``cachetags.local``: copies kept in the process besides Redis, within a budget of bytes.
 - ``cachetags.commit``: invalidation after the change's transaction commits, and the
   signals other apps use to follow changes (the outbox enqueues its events there).
 - ``cachetags.store``: the cache alias and the circuit breaker that keeps Redis optional.

@@ -3,7 +3,9 @@
 A change names the tags it affects while its transaction is open; their tokens are
 replaced only once it has committed. That is what keeps reads exact: a reader that sees
 the new token also sees the committed rows (replacing earlier would let a reader store
-pre-commit data under the new token). A rolled-back change replaces nothing.
+pre-commit data under the new token). A rolled-back change replaces nothing. The change
+epoch (``cachetags.epoch``) is replaced inside the transaction itself, and published next
+to the tokens after the commit.
 
 - ``tags_changing`` is sent *inside* the transaction, with the tags, ``first`` (the
   tags of the objects the change itself touched, re-warmed first) and ``changed_at``: a
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from cachetags.epoch import epoch_advance, epoch_publish
 from cachetags.tokens import tokens_replace
 
 tags_changing = Signal()
@@ -37,9 +40,12 @@ def tags_invalidate_after_commit(
     tags = frozenset(tags)
     if not tags:
         return
+    # In the change's own transaction: it commits or rolls back with the change.
+    epoch = epoch_advance(using=using)
 
     def invalidate() -> None:
         tokens_replace(tags=tags)
+        epoch_publish(value=epoch)
         tags_invalidated.send(sender=None, tags=tags)
 
     # When the change happened, taken before the replacement is registered: outside a

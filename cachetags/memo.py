@@ -17,14 +17,13 @@ each once another response in the process has read them.
 
 import hashlib
 import pickle
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from django.conf import settings
 
-from cachetags.store import UNAVAILABLE, store_cache, store_call, store_redis_client
+from cachetags.local import LocalCopies
+from cachetags.store import UNAVAILABLE, store_cache, store_call
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -41,44 +40,26 @@ def memo_key(*, name: str, parts: Sequence[str], tokens: dict[str, str]) -> str:
 
 
 class LocalMemos:
-    """Pickled values by key, in this process, within a budget of bytes (LRU)."""
+    """Pickled values by key, in this process (``API_CACHE_LOCAL_MEMO_BYTES``)."""
 
     def __init__(self) -> None:
-        self._values: OrderedDict[str, bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._copies: LocalCopies[bytes] = LocalCopies(
+            budget=lambda: settings.API_CACHE_LOCAL_MEMO_BYTES, size=len
+        )
 
     def get(self, key: str) -> tuple | None:
-        with self._lock:
-            data = self._values.get(key)
-            if data is None:
-                return None
-            self._values.move_to_end(key)
+        data = self._copies.get(key)
+        if data is None:
+            return None
         return pickle.loads(data)  # noqa: S301  # nosec B301: bytes this process pickled (put)
 
     def put(self, key: str, value: tuple) -> None:
-        budget = settings.API_CACHE_LOCAL_MEMO_BYTES
-        # Only in front of Redis: in front of the process's own memory (the embedded
-        # default) it would keep a second copy.
-        if budget <= 0 or store_redis_client() is None:
-            return
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(data) > budget // 8:  # one value never crowds out the rest
-            return
-        with self._lock:
-            previous = self._values.pop(key, None)
-            if previous is not None:
-                self._bytes -= len(previous)
-            self._values[key] = data
-            self._bytes += len(data)
-            while self._bytes > budget:
-                _, dropped = self._values.popitem(last=False)
-                self._bytes -= len(dropped)
+        if not self._copies.active():
+            return  # not worth pickling
+        self._copies.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
-            self._bytes = 0
+        self._copies.clear()
 
 
 local_memos = LocalMemos()

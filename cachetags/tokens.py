@@ -82,8 +82,8 @@ def tokens_get_with(
 
     What a warm response-cache hit costs: the tokens say whether the entry found is still
     valid. When a tag has no token yet (first use, eviction) the tokens are made as
-    ``tokens_get`` makes them and no entry is returned. ``(None, {}, {})`` when Redis is
-    unavailable.
+    ``tokens_get`` makes them, so no entry found was computed under them. ``(None, {}, {})``
+    when Redis is unavailable.
 
     ``counters`` returns counters of the default alias (``{key: seconds to keep it}``, a
     rate limit's windows). Where the store shares that alias's keys it is called, and one is
@@ -104,10 +104,12 @@ def tokens_get_with(
     if result is UNAVAILABLE:
         return None, {}, {}
     found, counts = result
+    entries = {k: found[k] for k in keys if k in found}
     if any(k not in found for k in token_keys):
-        return tokens_get(tags=tags), {}, counts
+        # Fresh tokens: no entry found was computed under them.
+        return tokens_get(tags=tags), entries, counts
     tokens = {tag: found[k] for k, tag in token_keys.items()}
-    return tokens, {k: found[k] for k in keys if k in found}, counts
+    return tokens, entries, counts
 
 
 def tokens_made_after(*, tokens: dict[str, str], at: float) -> bool:

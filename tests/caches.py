@@ -26,12 +26,22 @@ def cache_empty(*, alias: str = "default") -> None:
 def caches_empty() -> None:
     """Every alias: the API response cache and the per-process renditions cache too, so
     no test sees another's entries (ids repeat across tests), and the process's own copies
-    of derived values (``cachetags.memo.local_memos``)."""
+    of derived values and responses (``cachetags.memo.local_memos``,
+    ``api.caching.local_responses``): a test's database starts again where the last one
+    started, so a response kept from another test could pass for current."""
+    from api.caching import local_responses
     from cachetags.memo import local_memos
 
+    redis_flush()
+    local_memos.clear()
+    local_responses.clear()
+
+
+def redis_flush() -> None:
+    """Every alias emptied, as a Redis ``FLUSHDB`` or restart would, leaving what the
+    process keeps in its own memory."""
     for alias in settings.CACHES:
         cache_empty(alias=alias)
-    local_memos.clear()
 
 
 def _glob_escape(text: str) -> str:

@@ -17,6 +17,7 @@ from django.core.cache import caches
 from blog.demo_content import demo_site_ensure, wagtail_roots_ensure
 from blog.models import Author, Category
 from cachetags import store as cache_store
+from cachetags.epoch import epoch_publish
 from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
@@ -256,6 +257,9 @@ def _clear_cache():
     # The table of blocked networks is empty at the start of every test; say so in the
     # cache, as a warm production cache would, so no request counts the lookup.
     blocked_networks_cache_prime(cidrs=())
+    # Redis knows the change epoch once anything changed or was computed; a value no
+    # database holds, so no response a test computes can answer for another.
+    epoch_publish(value="none")
     yield
     caches_empty()
     _caches_reachable()
