@@ -292,18 +292,17 @@ class ApiCacheMiddleware:
         if settings.API_CACHE_ENABLED:
             representation = _representation(request=request)
             latest_key = api_cache_latest_key(request=request, representation=representation)
-            # One round trip: the tags' tokens, the change epoch and this URL's latest entry,
-            # which is a hit when it was computed under exactly these tokens, and the
-            # request's rate-limit counters, which the throttles then read instead of
-            # counting again. Where the store cannot count them, the throttles count as usual.
+            # One round trip: the tags' tokens and this URL's latest entry, which is a hit
+            # when it was computed under exactly these tokens, and the request's rate-limit
+            # counters, which the throttles then read instead of counting again.
+            # Where the store cannot count them, the throttles count as usual.
             generations, found, counts = tokens_get_with(
                 tags=tags,
-                keys=[latest_key, EPOCH_KEY],
+                keys=[latest_key],
                 counters=lambda: request_rate_counters(request=request),
             )
             request_counts_record(request=request, counts=counts)
             latest = found.get(latest_key)
-            epoch = found.get(EPOCH_KEY)
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
@@ -314,10 +313,15 @@ class ApiCacheMiddleware:
                     request=request, generations=generations, representation=representation
                 )
                 # Another process may have stored this key after a newer latest entry; if
-                # not, claim it (one round trip for both).
-                entry, claimed = flight_get_or_claim(
-                    key=key, found=lambda value: isinstance(value, CachedResponse)
+                # not, claim it, and read the change epoch that labels what is computed now
+                # (one round trip for all three).
+                kept_here = local_responses.active()
+                entry, claimed, values = flight_get_or_claim(
+                    key=key,
+                    found=lambda value: isinstance(value, CachedResponse),
+                    also=[EPOCH_KEY] if kept_here else [],
                 )
+                epoch = values.get(EPOCH_KEY)
                 if entry is not None:
                     local_responses.put(latest_key, entry)
                     return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
@@ -345,7 +349,7 @@ class ApiCacheMiddleware:
                     )
                     if fresh is not None:
                         return self._hit(request, fresh, endpoint=endpoint, tags=tags, state="hit")
-                if not isinstance(epoch, str) and local_responses.active():
+                if not isinstance(epoch, str) and kept_here:
                     # Redis lost the epoch too: label what is computed now with the
                     # database's, read before the view reads anything (and published).
                     epoch = epoch_current(seen=epoch) or ""

@@ -8,8 +8,9 @@ after it nothing says whether a copy a process still holds is current. The epoch
   (``epoch_advance``, called by ``cachetags.commit``), so the database's value commits or
   rolls back with the change, and a backup holds the data and its epoch together;
 - once the change has committed, its value is published to Redis next to the tokens
-  (``epoch_publish``), and a request reads it in the same round trip as the tokens, before
-  the view reads any data: a response is labelled with the epoch it was computed under;
+  (``epoch_publish``), and a miss reads it in the same round trip as its claim
+  (``cachetags.flight``), before the view reads any data: a response is labelled with the
+  epoch it was computed under;
 - a copy labelled with the database's current epoch was computed after the last committed
   change (a copy whose data is newer than its label only fails the comparison), so it is
   exactly what a fresh computation would answer (``epoch_current``).
@@ -47,7 +48,7 @@ def epoch_publish(*, value: str) -> None:
 
 
 def epoch_current(*, seen: object) -> str | None:
-    """The current epoch: ``seen`` (read from Redis with the tokens) when there was one,
+    """The current epoch: ``seen`` (read from Redis with the claim) when there was one,
     else the database's, then published for the next readers; ``None`` when no change has
     been recorded or the database cannot say."""
     if isinstance(seen, str):

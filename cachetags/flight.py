@@ -12,7 +12,7 @@ https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
@@ -39,22 +39,28 @@ def flight_release(*, key: str) -> None:
     store_call(lambda: cache.delete(_claim_key(key)))
 
 
-def flight_get_or_claim(*, key: str, found: Callable[[object], bool]) -> tuple[object | None, bool]:
+def flight_get_or_claim(
+    *, key: str, found: Callable[[object], bool], also: Sequence[str] = ()
+) -> tuple[object | None, bool, dict[str, object]]:
     """The entry under ``key`` when ``found(entry)``, else whether this caller claimed it
-    (``flight_claim``): ``(entry, False)`` or ``(None, claimed)``.
+    (``flight_claim``), and the values of the keys ``also`` names that were there:
+    ``(entry, False, values)`` or ``(None, claimed, values)``.
 
-    On Redis both go in one round trip (a pipeline of ``GET`` and ``SET NX``); a claim
-    made for an entry that was there after all is given back at once.
+    On Redis all of it is one round trip (a pipeline of ``GET``, ``SET NX`` and a ``GET``
+    per key in ``also``); a claim made for an entry that was there after all is given back
+    at once.
     """
     cache = store_cache()
     client = store_redis_client()
     if client is None:
+        values = store_call(lambda: cache.get_many(list(also))) if also else {}
+        values = values or {}
         entry = store_call(lambda: cache.get(key))
         if found(entry):
-            return entry, False
-        return None, flight_claim(key=key)
+            return entry, False, values
+        return None, flight_claim(key=key), values
 
-    def both() -> tuple[object | None, bool]:
+    def together() -> tuple[object | None, bool, dict[str, object]]:
         pipeline = client.get_client(write=True).pipeline(transaction=False)
         pipeline.get(client.make_key(key))
         pipeline.set(
@@ -63,18 +69,25 @@ def flight_get_or_claim(*, key: str, found: Callable[[object], bool]) -> tuple[o
             nx=True,
             px=int(settings.API_CACHE_FLIGHT_TTL * 1000),
         )
-        value, claimed = pipeline.execute()
-        return (None if value is None else client.decode(value)), bool(claimed)
+        for name in also:
+            pipeline.get(client.make_key(name))
+        value, claimed, *others = pipeline.execute()
+        values = {
+            name: client.decode(other)
+            for name, other in zip(also, others, strict=True)
+            if other is not None
+        }
+        return (None if value is None else client.decode(value)), bool(claimed), values
 
-    result = store_call(both)
+    result = store_call(together)
     if result is UNAVAILABLE:
-        return None, True
-    entry, claimed = result
+        return None, True, {}
+    entry, claimed, values = result
     if found(entry):
         if claimed:
             flight_release(key=key)
-        return entry, False
-    return None, claimed
+        return entry, False, values
+    return None, claimed, values
 
 
 def flight_store(*, key: str, entries: dict[str, object], timeout: float) -> bool:

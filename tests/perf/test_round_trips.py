@@ -93,13 +93,12 @@ def test_an_entry_computed_under_replaced_tokens_is_not_a_hit(
 def test_a_detail_recomputed_after_a_change_asks_redis_only_for_what_the_process_lacks(
     client, posts, round_trips, without_rate_limit, settings
 ):
-    """A miss after a change: the tokens and latest entry; the entry under its key and
-    the claim to compute it, together; the tokens of the tags the view reads besides
-    the URL's own (``ep:pages``; these posts show no image); Wagtail's site root paths,
-    once; the new
-    entry and the claim given back, together; the re-warming score. The site, its hidden
-    sections and SEO settings, the images and related posts come from the process
-    (``cachetags.memo.local_memos``)."""
+    """A miss after a change: the tokens and latest entry; the entry under its key, the
+    claim to compute it and the change epoch, together; the tokens of the tags the view
+    reads besides the URL's own (``ep:pages``; these posts show no image); Wagtail's site
+    root paths, once; the new entry and the claim given back, together; the re-warming
+    score. The site, its hidden sections and SEO settings, the images and related posts
+    come from the process (``cachetags.memo.local_memos``)."""
     settings.API_REWARM_ENABLED = False  # the read after the change computes it
     detail = f"/api/v2/pages/{posts[0].pk}/"
     client.get(detail)
@@ -111,7 +110,7 @@ def test_a_detail_recomputed_after_a_change_asks_redis_only_for_what_the_process
     root_paths = [["GET"]] if _default_alias_is_redis() else []
     assert round_trips.trips == [
         ["MGET"],
-        ["GET", "SET"],
+        ["GET", "SET", "GET"],
         ["MGET"],
         *root_paths,
         ["MULTI", "SET", "PX", "SET", "PX", "DEL", "EXEC"],

@@ -62,15 +62,18 @@ def test_looking_up_and_claiming_a_key_is_one_answer(api_cache_on_redis):
     cache = store_cache()
     key = "resp:single-flight-test"
     cache.delete_many([key, f"flight:{key}"])
-    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, True)
+    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, True, {})
     # Another request, while the first computes: neither the entry nor the claim.
-    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, False)
+    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == (None, False, {})
     assert flight_store(key=key, entries={key: "fresh", "latest:x": "fresh"}, timeout=60)
     assert cache.get_many([key, "latest:x", f"flight:{key}"]) == {
         key: "fresh",
         "latest:x": "fresh",
     }  # stored, and the claim given back
     # Found: served, and no claim is left behind.
-    assert flight_get_or_claim(key=key, found=lambda value: value is not None) == ("fresh", False)
+    found = flight_get_or_claim(
+        key=key, found=lambda value: value is not None, also=["latest:x", "absent:x"]
+    )
+    assert found == ("fresh", False, {"latest:x": "fresh"})  # other keys read in the same answer
     assert cache.get(f"flight:{key}") is None
     cache.delete_many([key, "latest:x"])
