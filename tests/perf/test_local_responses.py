@@ -13,7 +13,7 @@ from api.caching import (
     local_responses,
 )
 from cachetags.commit import tags_invalidate_after_commit, tags_invalidate_now
-from cachetags.epoch import EPOCH_KEY
+from cachetags.epoch import EPOCH_KEY, epoch_publish
 from cachetags.flight import flight_claim
 from cachetags.models import ChangeEpoch
 from cachetags.store import store_cache
@@ -65,8 +65,9 @@ def test_a_change_committed_since_it_was_kept_makes_the_response_computed_again(
 def test_a_response_labelled_with_an_epoch_the_database_does_not_hold_is_computed_again(
     client, api_cache_on_redis, posts
 ):
-    # The posts' changes never committed (the test's transaction), so Redis still has the
-    # epoch the test started with, which the database never held.
+    # The posts' changes never committed (the test's transaction): Redis still has an
+    # older epoch than the database's.
+    epoch_publish(value="older")
     url = f"/api/v2/pages/{posts[0].pk}/"
     assert client.get(url)["X-Cache"] == "miss"
     redis_flush()
