@@ -16,7 +16,11 @@ A warm hit costs one Redis round trip: each URL's latest entry is also kept unde
 without tokens, together with the tokens it was computed under, and one ``MGET`` reads
 the current tokens and that entry; equal tokens are the same proof of freshness as the
 keyed lookup (``cachetags.tokens.tokens_get_with``). With the rate limit on, the same
-round trip (a pipeline) adds one to the request's rate-limit counters.
+round trip (a pipeline) adds one to the request's rate-limit counters. A process keeps its
+own copy of each URL's latest entry (``local_responses``): when it has one, the ``MGET``
+reads the tokens alone and the body never crosses the network; after Redis lost the tokens
+(a flush), the copy answers when no change has committed since it was computed
+(``cachetags.epoch``).
 
 Each cacheable response carries its tags on the wire (``Cache-Tag``, or the header
 ``CACHE_TAG_HEADER`` names), so a CDN or a frontend can purge exactly what a change
@@ -292,13 +296,15 @@ class ApiCacheMiddleware:
         if settings.API_CACHE_ENABLED:
             representation = _representation(request=request)
             latest_key = api_cache_latest_key(request=request, representation=representation)
-            # One round trip: the tags' tokens and this URL's latest entry, which is a hit
-            # when it was computed under exactly these tokens, and the request's rate-limit
-            # counters, which the throttles then read instead of counting again.
-            # Where the store cannot count them, the throttles count as usual.
+            # The process's copy of this URL's latest response, if it kept one.
+            kept = local_responses.get(latest_key)
+            # One round trip: the tags' tokens and, unless the process kept a copy, this
+            # URL's latest entry; either is a hit when it was computed under exactly these
+            # tokens. And the request's rate-limit counters, which the throttles then read
+            # instead of counting again (where the store cannot, the throttles count).
             generations, found, counts = tokens_get_with(
                 tags=tags,
-                keys=[latest_key],
+                keys=[] if kept is not None else [latest_key],
                 counters=lambda: request_rate_counters(request=request),
             )
             request_counts_record(request=request, counts=counts)
@@ -306,6 +312,8 @@ class ApiCacheMiddleware:
             # The view may key what it derives (a listing's count) on the same tokens.
             request.api_cache_generations = generations
             if generations is not None:
+                if kept is not None and kept.computed_under(generations):
+                    return self._hit(request, kept, endpoint=endpoint, tags=tags, state="hit")
                 if isinstance(latest, CachedResponse) and latest.computed_under(generations):
                     local_responses.put(latest_key, latest)
                     return self._hit(request, latest, endpoint=endpoint, tags=tags, state="hit")
@@ -325,11 +333,10 @@ class ApiCacheMiddleware:
                 if entry is not None:
                     local_responses.put(latest_key, entry)
                     return self._hit(request, entry, endpoint=endpoint, tags=tags, state="hit")
-                kept = local_responses.get(latest_key) if latest is None else None
                 if kept is not None and kept.epoch:
-                    # Redis lost this URL (a flush, an eviction): the process's own copy
-                    # answers when no change committed since it was computed, and the
-                    # claimant stores it back for the other processes.
+                    # The tokens are not the copy's (Redis lost them in a flush, or a tag
+                    # changed): it still answers when no change committed since it was
+                    # computed, and the claimant stores it back for the other processes.
                     epoch = epoch_current(seen=epoch) or ""
                     if kept.epoch == epoch:
                         if claimed:
@@ -340,9 +347,10 @@ class ApiCacheMiddleware:
                         return self._hit(request, kept, endpoint=endpoint, tags=tags, state="hit")
                 if not claimed:
                     # Another request computes it: its stale copy now, or its fresh one soon.
-                    if settings.API_CACHE_SERVE_STALE and isinstance(latest, CachedResponse):
+                    stale = latest if isinstance(latest, CachedResponse) else kept
+                    if settings.API_CACHE_SERVE_STALE and stale is not None:
                         return self._hit(
-                            request, latest, endpoint=endpoint, tags=tags, state="stale"
+                            request, stale, endpoint=endpoint, tags=tags, state="stale"
                         )
                     fresh = flight_wait(
                         key=key, found=lambda value: isinstance(value, CachedResponse)

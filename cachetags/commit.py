@@ -4,8 +4,8 @@ A change names the tags it affects while its transaction is open; their tokens a
 replaced only once it has committed. That is what keeps reads exact: a reader that sees
 the new token also sees the committed rows (replacing earlier would let a reader store
 pre-commit data under the new token). A rolled-back change replaces nothing. The change
-epoch (``cachetags.epoch``) is replaced inside the transaction itself, and published next
-to the tokens after the commit.
+epoch (``cachetags.epoch``) is replaced inside the transaction itself, and written to Redis
+just before the tokens after the commit.
 
 - ``tags_changing`` is sent *inside* the transaction, with the tags, ``first`` (the
   tags of the objects the change itself touched, re-warmed first) and ``changed_at``: a
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from cachetags.epoch import epoch_advance, epoch_publish
+from cachetags.epoch import epoch_advance, epoch_new
 from cachetags.tokens import tokens_replace
 
 tags_changing = Signal()
@@ -44,8 +44,7 @@ def tags_invalidate_after_commit(
     epoch = epoch_advance(using=using)
 
     def invalidate() -> None:
-        tokens_replace(tags=tags)
-        epoch_publish(value=epoch)
+        tokens_replace(tags=tags, epoch=epoch)
         tags_invalidated.send(sender=None, tags=tags)
 
     # When the change happened, taken before the replacement is registered: outside a
@@ -60,5 +59,6 @@ def tags_invalidate_now(*, tags: Iterable[str]) -> None:
     """Replace the tags' tokens at once: for operators and tests (a full clear), never for
     a change still in a transaction."""
     tags = frozenset(tags)
-    tokens_replace(tags=tags)
+    # A new epoch that no change stands for: copies a process kept are computed again too.
+    tokens_replace(tags=tags, epoch=epoch_new())
     tags_invalidated.send(sender=None, tags=tags)

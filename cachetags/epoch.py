@@ -7,8 +7,8 @@ after it nothing says whether a copy a process still holds is current. The epoch
 - every change that invalidates tags replaces it *inside its own transaction*
   (``epoch_advance``, called by ``cachetags.commit``), so the database's value commits or
   rolls back with the change, and a backup holds the data and its epoch together;
-- once the change has committed, its value is published to Redis next to the tokens
-  (``epoch_publish``), and a miss reads it in the same round trip as its claim
+- once the change has committed, its value is written to Redis just before the tokens
+  (``cachetags.tokens.tokens_replace``), and a miss reads it in the same round trip as its claim
   (``cachetags.flight``), before the view reads any data: a response is labelled with the
   epoch it was computed under;
 - a copy labelled with the database's current epoch was computed after the last committed
@@ -27,14 +27,18 @@ from django.db import DatabaseError
 
 from cachetags.models import ChangeEpoch
 from cachetags.store import store_cache, store_call
+from cachetags.tokens import EPOCH_KEY
 
-EPOCH_KEY = "epoch"
 ROW_ID = 1
+
+
+def epoch_new() -> str:
+    return secrets.token_hex(8)
 
 
 def epoch_advance(*, using: str | None = None) -> str:
     """A new epoch, written in the current transaction (autocommit outside one)."""
-    value = secrets.token_hex(8)
+    value = epoch_new()
     epochs = ChangeEpoch.objects.using(using)
     if not epochs.filter(pk=ROW_ID).update(value=value):  # the migration made it; a flush not
         epochs.create(pk=ROW_ID, value=value)
@@ -42,7 +46,8 @@ def epoch_advance(*, using: str | None = None) -> str:
 
 
 def epoch_publish(*, value: str) -> None:
-    """Publish a committed change's epoch to Redis (after the commit, with the tokens)."""
+    """Publish an epoch to Redis on its own (a change's goes with its tokens:
+    ``cachetags.tokens.tokens_replace``)."""
     cache = store_cache()
     store_call(lambda: cache.set(EPOCH_KEY, value, timeout=None))
 

@@ -27,8 +27,12 @@ from cachetags.store import (
 # Tokens are set in chunks so one huge fan-out never builds one giant command.
 TAG_CHUNK = 1000
 
+# The change epoch's key (``cachetags.epoch``): written with the tokens, before them.
+EPOCH_KEY = "epoch"
+
 _pending_lock = threading.Lock()
 _pending_tags: set[str] = set()
+_pending_epoch: list[str] = []  # the newest epoch still to write, if any
 
 
 def _token_key(tag: str) -> str:
@@ -118,17 +122,22 @@ def tokens_made_after(*, tokens: dict[str, str], at: float) -> bool:
     return all(_token_time(token) >= at for token in tokens.values())
 
 
-def tokens_replace(*, tags: Iterable[str]) -> None:
+def tokens_replace(*, tags: Iterable[str], epoch: str | None = None) -> None:
     """Replace the tokens of ``tags``: every entry that depends on one of them misses.
 
-    Call it once the change has committed (``cachetags.commit`` does). When Redis cannot be
-    reached the tags are kept and replayed before the cache is read again.
+    Call it once the change has committed (``cachetags.commit`` does), with the change's
+    ``epoch``, which is written first: a reader that sees a new token also sees the new
+    epoch, so a copy labelled with the old one is never taken for current. When Redis
+    cannot be reached the tags and the epoch are kept and replayed before the cache is read
+    again.
     """
     tags = set(tags)
     if not tags:
         return
     with _pending_lock:
         _pending_tags.update(tags)
+        if epoch is not None:
+            _pending_epoch[:] = [epoch]
     tokens_pending_flush()
 
 
@@ -142,6 +151,7 @@ def tokens_pending_discard() -> None:
     """Forget the waiting replacements (a test's fresh start; a cache that was flushed)."""
     with _pending_lock:
         _pending_tags.clear()
+        _pending_epoch.clear()
 
 
 def tokens_pending_flush() -> bool:
@@ -150,15 +160,21 @@ def tokens_pending_flush() -> bool:
         if not _pending_tags:
             return True
         tags = sorted(_pending_tags)
+        epoch = list(_pending_epoch)
     cache = store_cache()
     token = _token_new()
     for start in range(0, len(tags), TAG_CHUNK):
         chunk = tags[start : start + TAG_CHUNK]
-        mapping = {_token_key(t): token for t in chunk}
+        # The epoch first: the SETs run in order, so no reader sees a new token with the
+        # old epoch.
+        mapping = {EPOCH_KEY: epoch[0]} if epoch and start == 0 else {}
+        mapping.update({_token_key(t): token for t in chunk})
         if store_call(lambda m=mapping: cache.set_many(m, timeout=None)) is UNAVAILABLE:
             return False
         with _pending_lock:
             _pending_tags.difference_update(chunk)
+            if epoch and _pending_epoch == epoch:
+                _pending_epoch.clear()
     return True
 
 

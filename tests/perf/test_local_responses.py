@@ -3,8 +3,11 @@ Redis lost its entries (a flush, a restart, an eviction) it answers without runn
 view when no change has committed since it was computed (``cachetags.epoch``), and never
 otherwise."""
 
+import dataclasses
+
 import pytest
 from django.db import transaction
+from django.test import RequestFactory, override_settings
 
 from api.caching import (
     api_cache_key,
@@ -16,9 +19,13 @@ from cachetags.commit import tags_invalidate_after_commit, tags_invalidate_now
 from cachetags.epoch import EPOCH_KEY, epoch_publish
 from cachetags.flight import flight_claim
 from cachetags.models import ChangeEpoch
-from cachetags.store import store_cache
-from cachetags.tokens import tokens_get
+from cachetags.store import breaker, store_cache
+from cachetags.tokens import tokens_get, tokens_pending
+from loadtests.servers import port_free
+from serving.redis_breaker import redis_breakers_reset
 from tests.caches import redis_flush
+from tests.perf.faults import redis_cache_settings
+from tests.perf.redis_trips import round_trips_counted
 
 
 @pytest.fixture
@@ -124,3 +131,35 @@ def test_the_epoch_is_replaced_with_the_change_and_a_rollback_keeps_it(db):
         assert ChangeEpoch.objects.get().value != before
         raise RuntimeError("the change fails")
     assert ChangeEpoch.objects.get().value == before
+
+
+def test_a_warm_hit_the_process_kept_reads_only_the_tokens_from_redis(client, detail, monkeypatch):
+    computed = client.get(detail)
+    # Another copy under the same tokens in Redis: a hit that read it would answer with it.
+    request = RequestFactory().get(detail)
+    latest_key = api_cache_latest_key(request=request, representation="json")
+    cache = store_cache()
+    stored = cache.get(latest_key)
+    cache.set(latest_key, dataclasses.replace(stored, content=b'{"other": "copy"}'))
+    trips = round_trips_counted(monkeypatch)
+    response = client.get(detail)
+    assert response["X-Cache"] == "hit"
+    assert response.content == computed.content  # the process's copy, not Redis's
+    assert trips.trips == [["MGET"]]  # the tokens alone: no body crossed the network
+
+
+def test_a_change_whose_epoch_could_not_reach_redis_is_written_before_its_tokens_later(
+    client, detail, posts, committed
+):
+    client.get(detail)
+    first = posts[0]
+    first.title = "Published while Redis was down"
+    with override_settings(CACHES=redis_cache_settings(port=port_free())):
+        with committed():
+            first.save_revision().publish()
+        assert tokens_pending()  # the tags and the epoch, kept for replay
+    breaker.reset()
+    redis_breakers_reset()
+    response = client.get(detail)
+    assert response.json()["title"] == "Published while Redis was down"
+    assert store_cache().get(EPOCH_KEY) == ChangeEpoch.objects.get().value
