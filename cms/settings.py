@@ -421,9 +421,7 @@ API_CACHE_LOCAL_MEMO_BYTES = env.int("API_CACHE_LOCAL_MEMO_BYTES", default=8 * 1
 # Bytes of each URL's latest response each process keeps besides Redis (api/caching.py): after
 # Redis lost its entries (a flush, a restart, an eviction) a kept response answers when no
 # change has committed since it was computed (cachetags/epoch.py). 0 turns the copy off.
-API_CACHE_LOCAL_RESPONSE_BYTES = env.int(
-    "API_CACHE_LOCAL_RESPONSE_BYTES", default=16 * 1024 * 1024
-)
+API_CACHE_LOCAL_RESPONSE_BYTES = env.int("API_CACHE_LOCAL_RESPONSE_BYTES", default=16 * 1024 * 1024)
 # Re-warming (api/rewarm.py): after a change, the worker renders the changed object's detail,
 # up to API_REWARM_DETAILS hot invalidated details in all and the API_REWARM_LISTINGS hottest
 # first pages of each invalidated listing, so the first reader after a publish gets a hit.
