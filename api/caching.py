@@ -377,12 +377,23 @@ class ApiCacheMiddleware:
         generations,
     ) -> None:  # fmt: skip
         """Store a kept response back in Redis under the current tokens (it is current: no
-        change committed since it was computed) and give the claim back, in one round trip;
-        counted for re-warming like a computed one."""
+        change committed since it was computed), as a computed one is stored."""
         entry = dataclasses.replace(kept, tokens=tuple(sorted(generations.items())))
-        flight_store(
-            key=key, entries={key: entry, latest_key: entry}, timeout=settings.API_CACHE_TTL
-        )
+        self._store(request, entry, endpoint=endpoint, key=key, latest_key=latest_key, claimed=True)
+
+    def _store(
+        self, request: HttpRequest, entry: "CachedResponse", *, endpoint, key, latest_key,
+        claimed: bool,
+    ) -> None:  # fmt: skip
+        """Store ``entry`` under its key and as this URL's latest entry, with the claim given
+        back when this request holds it (one round trip), keep it in the process, and count
+        it for re-warming."""
+        entries = {key: entry, latest_key: entry}
+        if claimed:
+            flight_store(key=key, entries=entries, timeout=settings.API_CACHE_TTL)
+        else:
+            cache = store_cache()
+            store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
         local_responses.put(latest_key, entry)
         rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
 
@@ -421,7 +432,6 @@ class ApiCacheMiddleware:
         its own when nothing is written."""
         released = False
         try:
-            cache = store_cache()
             use_replica = api_read_replica_available()
             if use_replica:
                 with api_read_replica_routing():
@@ -453,16 +463,11 @@ class ApiCacheMiddleware:
                     tokens=tuple(sorted(generations.items())),
                     epoch=epoch,
                 )
-                # One round trip: the entry under its key, as this URL's latest entry, and the
-                # claim given back.
-                entries = {key: entry, latest_key: entry}
-                if claimed:
-                    flight_store(key=key, entries=entries, timeout=settings.API_CACHE_TTL)
-                    released = True
-                else:
-                    store_call(lambda: cache.set_many(entries, timeout=settings.API_CACHE_TTL))
-                local_responses.put(latest_key, entry)
-                rewarm_record(request=request, endpoint=endpoint, query=_query_normalised(request))
+                self._store(
+                    request, entry, endpoint=endpoint, key=key, latest_key=latest_key,
+                    claimed=claimed,
+                )  # fmt: skip
+                released = claimed
             return _not_modified(request=request, response=response)
         finally:
             if claimed and not released:  # nothing was written: an error, a private answer

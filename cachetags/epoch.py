@@ -45,13 +45,6 @@ def epoch_advance(*, using: str | None = None) -> str:
     return value
 
 
-def epoch_publish(*, value: str) -> None:
-    """Publish an epoch to Redis on its own (a change's goes with its tokens:
-    ``cachetags.tokens.tokens_replace``)."""
-    cache = store_cache()
-    store_call(lambda: cache.set(EPOCH_KEY, value, timeout=None))
-
-
 def epoch_current(*, seen: object) -> str | None:
     """The current epoch: ``seen`` (read from Redis with the claim) when there was one,
     else the database's, then published for the next readers; ``None`` when no change has

@@ -44,9 +44,9 @@ class LocalCopies(Generic[V]):
             return kept[0]
 
     def put(self, key: str, value: V) -> None:
-        if not self.active():
-            return
         budget = self._budget()
+        if budget <= 0 or store_redis_client() is None:  # not active()
+            return
         size = self._size(value)
         if size > budget // 8:  # one value never crowds out the rest
             return

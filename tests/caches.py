@@ -56,3 +56,11 @@ def uncached_content(client, settings, url: str) -> bytes:
         return client.get(url).content
     finally:
         settings.API_CACHE_ENABLED = enabled
+
+
+def epoch_prime(*, value: str) -> None:
+    """The change epoch in Redis, as a change would have written it (``cachetags.epoch``)."""
+    from cachetags.store import store_cache
+    from cachetags.tokens import EPOCH_KEY
+
+    store_cache().set(EPOCH_KEY, value, timeout=None)

@@ -17,11 +17,10 @@ from django.core.cache import caches
 from blog.demo_content import demo_site_ensure, wagtail_roots_ensure
 from blog.models import Author, Category
 from cachetags import store as cache_store
-from cachetags.epoch import epoch_publish
 from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
-from tests.caches import caches_empty
+from tests.caches import caches_empty, epoch_prime
 from tests.databases import database_flushed, migrated_rows_ensure
 from tests.factories import image_make, post_make
 from tests.servers import postgres_admin, postgres_sessions_end
@@ -259,7 +258,7 @@ def _clear_cache():
     blocked_networks_cache_prime(cidrs=())
     # Redis knows the change epoch once anything changed or was computed; a value no
     # database holds, so no response a test computes can answer for another.
-    epoch_publish(value="none")
+    epoch_prime(value="none")
     yield
     caches_empty()
     _caches_reachable()

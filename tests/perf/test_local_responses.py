@@ -16,14 +16,13 @@ from api.caching import (
     local_responses,
 )
 from cachetags.commit import tags_invalidate_after_commit, tags_invalidate_now
-from cachetags.epoch import EPOCH_KEY, epoch_publish
 from cachetags.flight import flight_claim
 from cachetags.models import ChangeEpoch
 from cachetags.store import breaker, store_cache
-from cachetags.tokens import tokens_get, tokens_pending
+from cachetags.tokens import EPOCH_KEY, tokens_get, tokens_pending
 from loadtests.servers import port_free
 from serving.redis_breaker import redis_breakers_reset
-from tests.caches import redis_flush
+from tests.caches import epoch_prime, redis_flush
 from tests.perf.faults import redis_cache_settings
 from tests.perf.redis_trips import round_trips_counted
 
@@ -74,7 +73,7 @@ def test_a_response_labelled_with_an_epoch_the_database_does_not_hold_is_compute
 ):
     # The posts' changes never committed (the test's transaction): Redis still has an
     # older epoch than the database's.
-    epoch_publish(value="older")
+    epoch_prime(value="older")
     url = f"/api/v2/pages/{posts[0].pk}/"
     assert client.get(url)["X-Cache"] == "miss"
     redis_flush()
