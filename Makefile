@@ -6,7 +6,7 @@ PORT ?= 8000
 POSTS ?= 50
 SEED ?= 1
 
-.PHONY: install run test test-quick test-coverage lint fmt seed bench bench-propagation loadtest chart-test chart-sync deploy-lint \
+.PHONY: install run test test-quick test-durations test-coverage lint fmt seed bench bench-propagation loadtest chart-test chart-sync deploy-lint \
 	grafana-schema infra-check backup restore contract-install axe-install contract-test
 
 # Bytecode is compiled once here (half a second when it is current): where the environment
@@ -32,7 +32,7 @@ run: install ## Embedded default: SQLite, local cache, demo content, admin login
 # module's tests on one worker, so a module's live server and once-built data serve them
 # all. Each worker has its own test database and cache key prefix (tests/conftest.py).
 TEST_WORKERS ?= 4
-PYTEST := $(UV) run --locked pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(UV) run --locked pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); the TypeScript contract too when node is installed
 	@if command -v node >/dev/null; then $(MAKE) --no-print-directory contract-install axe-install; fi
@@ -43,7 +43,10 @@ test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL a
 QUICK_WORKERS ?= auto
 
 test-quick: install ## The suite without the slow integration tests
-	$(UV) run --locked pytest -n $(QUICK_WORKERS) --dist loadfile -m "not slow"
+	$(UV) run --locked pytest -n $(QUICK_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow"
+
+test-durations: install ## The whole suite, recording each module's seconds in tests/durations.json (the order make test runs them in)
+	$(PYTEST) --store-durations
 
 test-coverage: install ## The whole suite with a line coverage report of the product's packages
 	$(PYTEST) --cov=cms --cov=serving --cov=blog --cov=cachetags --cov=api --cov=propagation --cov-report=term

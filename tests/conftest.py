@@ -20,6 +20,7 @@ from cachetags import store as cache_store
 from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
+from tests import durations
 from tests.caches import caches_empty, epoch_prime
 from tests.databases import database_flushed, migrated_rows_ensure
 from tests.factories import image_make, post_make
@@ -56,18 +57,21 @@ def pytest_configure(config):
     config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
     settings.STATIC_ROOT = static_root
     os.environ["STATIC_ROOT"] = str(static_root)
+    if config.getoption("--store-durations"):
+        config.pluginmanager.register(durations.DurationsRecorder(), "durations-recorder")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store-durations",
+        action="store_true",
+        help="record each module's seconds in tests/durations.json (the run order)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    """Modules holding ``slow`` tests (servers, browsers) run first, in collection order.
-
-    ``make test`` hands each module to one pytest-xdist worker as a whole (``--dist
-    loadfile``), in collection order. A module of a minute or two that starts last is the
-    suite's tail, with the other workers idle; started first, the short modules fill the
-    gaps around it.
-    """
-    slow = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow)
+    """Modules run longest first (``tests/durations.py``)."""
+    durations.longest_first(items)
 
 
 def _serialized_rows_restored_onto_empty_tables() -> None:

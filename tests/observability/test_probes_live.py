@@ -22,6 +22,9 @@ def test_readiness_fails_fast_when_the_database_hangs_and_liveness_stays_up(tmp_
             "READYZ_DATABASE_TIMEOUT": "1",
             # Every probe checks (no 2 s reuse), to see the stuck check refuse a second one.
             "READYZ_CACHE_SECONDS": "0",
+            # The stuck check holds its thread until the 60 s connect timeout: stopping
+            # waits the graceful timeout for it, so keep that short here.
+            "GUNICORN_GRACEFUL_TIMEOUT": "1",
         }
         with app_server(env=env, log_dir=tmp_path, workers=1) as app:
             # Bounded by READYZ_DATABASE_TIMEOUT (the body says so), not the connect timeout.
