@@ -109,6 +109,9 @@ def wagtail_roots_ensure() -> Page:
     return root
 
 
+DEMO_SITE_NAME = "Demo blog"
+
+
 def demo_site_ensure() -> tuple[HomePage, BlogIndexPage]:
     """A HomePage as the default site's root with a 'Blog' index beneath it."""
     root = wagtail_roots_ensure()
@@ -129,10 +132,11 @@ def demo_site_ensure() -> tuple[HomePage, BlogIndexPage]:
             port=80,
             root_page=home,
             is_default_site=True,
-            site_name="Demo blog",
+            site_name=DEMO_SITE_NAME,
         )
-    elif site.root_page_id != home.pk:
+    elif site.root_page_id != home.pk or not site.site_name:
         site.root_page = home
+        site.site_name = site.site_name or DEMO_SITE_NAME
         site.save()
     index = BlogIndexPage.objects.child_of(home).first()
     if index is None:
