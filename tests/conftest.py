@@ -20,7 +20,7 @@ from cachetags import store as cache_store
 from cachetags.tokens import tokens_pending_discard
 from serving.ip_blocklist import blocked_networks_cache_prime
 from serving.redis_breaker import redis_breakers_reset
-from tests import durations
+from tests import durations, run_shared
 from tests.caches import caches_empty, epoch_prime
 from tests.databases import database_flushed, migrated_rows_ensure
 from tests.factories import image_make, post_make
@@ -57,6 +57,7 @@ def pytest_configure(config):
     config.add_cleanup(lambda: shutil.rmtree(static_root, ignore_errors=True))
     settings.STATIC_ROOT = static_root
     os.environ["STATIC_ROOT"] = str(static_root)
+    run_shared.run_directory_make(config)
     if config.getoption("--store-durations"):
         config.pluginmanager.register(durations.DurationsRecorder(), "durations-recorder")
 
@@ -197,6 +198,7 @@ def pytest_xdist_setupnodes(config, specs):
 
 
 def pytest_configure_node(node):
+    run_shared.run_directory_hand_over(node)
     template = node.config.stash.get(_TEMPLATE_KEY, None)
     if template:
         node.workerinput["database_template"] = template

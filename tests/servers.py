@@ -8,6 +8,7 @@ of the in-memory test database (SQLite's online backup API: milliseconds, no mig
 
 import json
 import os
+import shutil
 import sqlite3
 import time
 import urllib.error
@@ -71,16 +72,21 @@ def live_database_url(*, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None]]:
+def database_copy(
+    *, suffix: str, workdir: Path, source: str | None = None
+) -> tuple[str, Callable[[], None]]:
     """A copy of the (migrated) test database for a server that outlives a test: its
     DATABASE_URL and a function that drops it. Call with database access unblocked.
 
     The copy holds what the migrations made (Wagtail's roots, the default site, content
-    types, groups) even when a transactional test just flushed the test database."""
-    migrations_rows_ensure()
+    types, groups) even when a transactional test just flushed the test database.
+    ``source``, the DATABASE_URL of an earlier copy, is copied instead of the test
+    database (nothing may be connected to it)."""
     if connection.vendor == "postgresql":
-        template = connection.settings_dict["NAME"]
-        name = f"{template}_{suffix}"
+        template = source.rsplit("/", 1)[1] if source else connection.settings_dict["NAME"]
+        name = f"{connection.settings_dict['NAME']}_{suffix}"
+        if source is None:
+            migrations_rows_ensure()
         postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _template_copy(template=template, name=name)
 
@@ -89,11 +95,23 @@ def database_copy(*, suffix: str, workdir: Path) -> tuple[str, Callable[[], None
 
         return _postgres_url(name=name), drop
     target = workdir / f"{suffix}.sqlite3"
-    connection.ensure_connection()
-    destination = sqlite3.connect(target)
-    connection.connection.backup(destination)
-    destination.close()
+    if source:
+        shutil.copyfile(source.removeprefix("sqlite:///"), target)
+    else:
+        migrations_rows_ensure()
+        connection.ensure_connection()
+        destination = sqlite3.connect(target)
+        connection.connection.backup(destination)
+        destination.close()
     return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
+
+
+def database_drop(*, url: str) -> None:
+    """Drop the copy ``url`` names (``database_copy``'s), wherever it was made."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        postgres_admin(sql=f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def migrations_rows_ensure() -> None:

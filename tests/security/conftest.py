@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import PageViewRestriction
 
+from tests import run_shared
 from tests.factories import EDITOR_PASSWORD
 from tests.paths import REPO
 from tests.servers import database_copy
@@ -67,20 +68,11 @@ PageViewRestriction.objects.get_or_create(
 """
 
 
-@pytest.fixture(scope="session")
-def live_server_env(django_db_setup, django_db_blocker):
-    """Environment for a gunicorn or a management command on a seeded copy of the
-    test database: five demo posts, one of them password-restricted, and an editor."""
-    suffix = f"live_{os.getpid()}_{int(time.time() * 1000) % 1_000_000}"
-    # Not pytest's tmp_path_factory: other pytest runs on this machine prune its
-    # directories, and this one must outlive the whole module.
-    workdir = Path(tempfile.mkdtemp(prefix="blog-security-live-"))
-    with django_db_blocker.unblock():
-        database_url, drop = database_copy(suffix=suffix, workdir=workdir)
-    env = {
+def _live_env(*, database_url: str, workdir: Path, prefix: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "CACHE_KEY_PREFIX": f"{os.environ.get('CACHE_KEY_PREFIX', 'blog')}-{suffix}",
+        "CACHE_KEY_PREFIX": prefix,
         "MEDIA_ROOT": str(workdir / "media"),
         "LIVE_LOG_DIR": str(workdir),
         "LIVE_EDITOR_PASSWORD": EDITOR_PASSWORD,
@@ -93,11 +85,42 @@ def live_server_env(django_db_setup, django_db_blocker):
         "FRONTEND_PREVIEW_URL": "",
         "PYTHONPATH": str(REPO),
     }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "shell", "-c", SEED_SCRIPT], cwd=REPO, env=env, check=True, capture_output=True
-    )
-    yield env
+
+
+@pytest.fixture(scope="session")
+def live_server_env(request, django_db_setup, django_db_blocker):
+    """Environment for a gunicorn or a management command on a seeded copy of the
+    test database: five demo posts, one of them password-restricted, and an editor.
+
+    The run seeds one copy (``tests/run_shared.py``), and each worker serves a copy of
+    that, with a copy of its media."""
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "blog")
+
+    def seeded(directory: Path) -> str:
+        with django_db_blocker.unblock():
+            database_url, _ = database_copy(suffix=f"live_seeded_{os.getpid()}", workdir=directory)
+        run_shared.database_drop_at_end(request.config, database_url)
+        env = _live_env(database_url=database_url, workdir=directory, prefix=f"{prefix}-seeding")
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SEED_SCRIPT],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        return database_url
+
+    seeded_url = run_shared.made_once(request.config, "security-live-seeded", seeded)
+    suffix = f"live_{os.getpid()}_{int(time.time() * 1000) % 1_000_000}"
+    # Not pytest's tmp_path_factory: other pytest runs on this machine prune its
+    # directories, and this one must outlive the whole module.
+    workdir = Path(tempfile.mkdtemp(prefix="blog-security-live-"))
+    # One copy at a time: PostgreSQL refuses to copy a template another copy is reading.
+    with run_shared.run_lock(request.config, "security-live-seeded") as shared:
+        with django_db_blocker.unblock():
+            database_url, drop = database_copy(suffix=suffix, workdir=workdir, source=seeded_url)
+        shutil.copytree(shared / "security-live-seeded" / "media", workdir / "media")
+    yield _live_env(database_url=database_url, workdir=workdir, prefix=f"{prefix}-{suffix}")
     drop()
     if not os.environ.get("KEEP_LIVE_LOGS"):
         shutil.rmtree(workdir, ignore_errors=True)
