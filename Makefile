@@ -26,12 +26,15 @@ run: install ## Embedded default: SQLite, local cache, demo content, admin login
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# pytest-xdist workers (TEST_WORKERS=auto: one per core). Four by default: run alone, the
-# suite keeps one core only 28% busy (it mostly waits on servers, subprocesses and
-# browsers), so more workers than cores still shorten it. --dist loadfile keeps a
+# pytest-xdist workers (TEST_WORKERS=auto: one per core). Three by default: the suite
+# waits on servers, subprocesses and browsers, so more workers than cores help, but each
+# worker's start-up and contention cost CPU. On 2 cores (2026-12-01, PostgreSQL + Redis)
+# the whole suite took 333 s with 3 workers against 348 s with 4; 668 of its tests took
+# 155 s with 2 or 3 workers, 169 s with 4 and 181 s with 6. --dist loadfile keeps a
 # module's tests on one worker, so a module's live server and once-built data serve them
-# all. Each worker has its own test database and cache key prefix (tests/conftest.py).
-TEST_WORKERS ?= 4
+# all; --no-loadscope-reorder keeps the longest-first order of tests/durations.py. Each
+# worker has its own test database and cache key prefix (tests/conftest.py).
+TEST_WORKERS ?= 3
 PYTEST := $(UV) run --locked pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: install ## The whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); the TypeScript contract too when node is installed
