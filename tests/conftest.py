@@ -24,7 +24,7 @@ from tests import durations, run_shared
 from tests.caches import caches_empty, epoch_prime
 from tests.databases import database_flushed, migrated_rows_ensure
 from tests.factories import image_make, post_make
-from tests.servers import postgres_admin, postgres_sessions_end
+from tests.servers import postgres_database_drop, postgres_sessions_end
 
 
 def pytest_configure(config):
@@ -207,7 +207,7 @@ def pytest_configure_node(node):
 def pytest_sessionfinish(session):
     template = session.config.stash.get(_TEMPLATE_KEY, None)
     if template:
-        postgres_admin(sql=f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        postgres_database_drop(name=template)
 
 
 _TEMPLATE_KEY = pytest.StashKey[str]()

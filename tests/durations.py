@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 DURATIONS = Path(__file__).with_name("durations.json")
-REPO = DURATIONS.parents[1]
 
 
 def _module(nodeid: str) -> str:

@@ -87,13 +87,10 @@ def database_copy(
         name = f"{connection.settings_dict['NAME']}_{suffix}"
         if source is None:
             migrations_rows_ensure()
-        postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        postgres_database_drop(name=name)
         _template_copy(template=template, name=name)
-
-        def drop() -> None:
-            postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return _postgres_url(name=name), drop
+        url = _postgres_url(name=name)
+        return url, lambda: database_drop(url=url)
     target = workdir / f"{suffix}.sqlite3"
     if source:
         shutil.copyfile(source.removeprefix("sqlite:///"), target)
@@ -103,7 +100,8 @@ def database_copy(
         destination = sqlite3.connect(target)
         connection.connection.backup(destination)
         destination.close()
-    return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
+    url = f"sqlite:///{target}"
+    return url, lambda: database_drop(url=url)
 
 
 def database_drop(*, url: str) -> None:
@@ -111,7 +109,7 @@ def database_drop(*, url: str) -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
-        postgres_admin(sql=f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        postgres_database_drop(name=url.rsplit("/", 1)[1])
 
 
 def migrations_rows_ensure() -> None:
@@ -136,6 +134,11 @@ def postgres_admin(*, sql: str, params: tuple = ()) -> None:
         conn.cursor().execute(sql, params or None)
     finally:
         conn.close()
+
+
+def postgres_database_drop(*, name: str) -> None:
+    """Drop database ``name`` if it exists, whoever is still connected to it."""
+    postgres_admin(sql=f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def postgres_sessions_end(*, name: str) -> None:

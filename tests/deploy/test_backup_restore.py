@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.servers import postgres_admin
+from tests.servers import postgres_admin, postgres_database_drop
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -53,7 +53,7 @@ def sites(tmp_path):
     yield envs
     if POSTGRESQL:
         for name in names:
-            postgres_admin(sql=f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            postgres_database_drop(name=name)
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 
 from loadtests.servers import port_free
-from tests.servers import postgres_admin
+from tests.servers import postgres_admin, postgres_database_drop
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -42,7 +42,7 @@ def scratch_database():
     postgres_admin(sql=f"CREATE ROLE {role} LOGIN")
     postgres_admin(sql=f"CREATE DATABASE {name} OWNER {role}")
     yield name, role
-    postgres_admin(sql=f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    postgres_database_drop(name=name)
     postgres_admin(sql=f"DROP ROLE IF EXISTS {role}")
 
 

@@ -68,6 +68,10 @@ PageViewRestriction.objects.get_or_create(
 """
 
 
+# What the run seeds once for every worker's live server (``tests/run_shared.py``).
+SEEDED = "security-live-seeded"
+
+
 def _live_env(*, database_url: str, workdir: Path, prefix: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -110,16 +114,16 @@ def live_server_env(request, django_db_setup, django_db_blocker):
         )
         return database_url
 
-    seeded_url = run_shared.made_once(request.config, "security-live-seeded", seeded)
+    seeded_url = run_shared.made_once(request.config, SEEDED, seeded)
     suffix = f"live_{os.getpid()}_{int(time.time() * 1000) % 1_000_000}"
     # Not pytest's tmp_path_factory: other pytest runs on this machine prune its
     # directories, and this one must outlive the whole module.
     workdir = Path(tempfile.mkdtemp(prefix="blog-security-live-"))
     # One copy at a time: PostgreSQL refuses to copy a template another copy is reading.
-    with run_shared.run_lock(request.config, "security-live-seeded") as shared:
+    with run_shared.run_lock(request.config, SEEDED) as shared:
         with django_db_blocker.unblock():
             database_url, drop = database_copy(suffix=suffix, workdir=workdir, source=seeded_url)
-        shutil.copytree(shared / "security-live-seeded" / "media", workdir / "media")
+        shutil.copytree(shared / SEEDED / "media", workdir / "media")
     yield _live_env(database_url=database_url, workdir=workdir, prefix=f"{prefix}-{suffix}")
     drop()
     if not os.environ.get("KEEP_LIVE_LOGS"):
